@@ -1,0 +1,252 @@
+"""Relaydesk settings: read from the environment only (see docs/configuration.md)."""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+from django.utils.csp import CSP
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+HOME = Path(env_str("RELAYDESK_HOME", "var")).resolve()
+
+DEBUG = env_bool("RELAYDESK_DEBUG")
+TESTING = env_bool("RELAYDESK_TESTING")
+DEMO = env_bool("RELAYDESK_DEMO")
+
+SECRET_KEY = env_str("RELAYDESK_SECRET_KEY")
+if not SECRET_KEY:
+    # Development convenience only: the system check `relaydesk.E001` refuses this key when
+    # RELAYDESK_DEBUG is off and the process serves traffic.
+    SECRET_KEY = "insecure-development-key-set-RELAYDESK_SECRET_KEY"  # noqa: S105
+
+BASE_URL = env_str("RELAYDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+_base = urlsplit(BASE_URL)
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+if _base.hostname and _base.hostname not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_base.hostname)
+ALLOWED_HOSTS += [h for h in env_str("RELAYDESK_ALLOWED_HOSTS").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"] if _base.scheme else []
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _base.scheme == "https"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "channels",
+    "relaydesk.core",
+    "relaydesk.accounts",
+    "relaydesk.tickets",
+    "relaydesk.desk",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "relaydesk.accounts.middleware.UserPreferencesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "relaydesk.urls"
+WSGI_APPLICATION = None
+ASGI_APPLICATION = "relaydesk.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "relaydesk.core.context_processors.relaydesk",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{HOME / 'relaydesk.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            " PRAGMA busy_timeout=20000;"
+        ),
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["relaydesk.accounts.backends.EmailBackend"]
+LOGIN_URL = "desk:login"
+LOGIN_REDIRECT_URL = "desk:home"
+LOGOUT_REDIRECT_URL = "desk:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("RELAYDESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("ro", "Română"),
+    ("pl", "Polski"),
+    ("fa", "فارسی"),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static"
+STATICFILES_DIRS = [PROJECT_DIR / "node_modules" / "htmx.org" / "dist"]
+MEDIA_ROOT = HOME / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# Attachments (TK6): per file and per message limits, and content types never served inline.
+ATTACHMENT_MAX_BYTES = env_int("RELAYDESK_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+ATTACHMENT_MAX_FILES = env_int("RELAYDESK_ATTACHMENT_MAX_FILES", 10)
+ATTACHMENT_FORBIDDEN_EXTENSIONS = {
+    ".exe", ".com", ".bat", ".cmd", ".scr", ".pif", ".msi", ".js", ".vbs", ".jar", ".ps1",
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+TICKET_NUMBER_OFFSET = 10000
+TICKET_LIST_PAGE_SIZE = 50
+
+
+def mailer_from_url(url: str) -> dict[str, object]:
+    """EMAIL_URL → a MAILERS entry: smtp://user:pass@host:port (STARTTLS with ?tls),
+    submission://... (587, STARTTLS), smtps://... (465, TLS), console://, locmem://, file:///dir.
+    An unknown scheme gives a backend path that the system check `relaydesk.E003` reports."""
+    parts = urlsplit(url or "console://")
+    backends = "django.core.mail.backends"
+    if parts.scheme == "console":
+        return {"BACKEND": f"{backends}.console.EmailBackend"}
+    if parts.scheme == "locmem":
+        return {"BACKEND": f"{backends}.locmem.EmailBackend"}
+    if parts.scheme == "file":
+        return {"BACKEND": f"{backends}.filebased.EmailBackend", "OPTIONS": {"file_path": parts.path}}
+    if parts.scheme in {"smtp", "smtps", "submission"}:
+        default_port = {"smtp": 25, "smtps": 465, "submission": 587}[parts.scheme]
+        return {
+            "BACKEND": f"{backends}.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or default_port,
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": parts.scheme == "smtps",
+                "use_tls": parts.scheme == "submission" or "tls" in parse_qs(parts.query),
+                "timeout": 20,
+            },
+        }
+    return {"BACKEND": f"invalid-email-url-scheme.{parts.scheme or 'none'}"}
+
+
+EMAIL_URL = env_str("EMAIL_URL")
+MAILERS = {"default": mailer_from_url(EMAIL_URL)}
+DEFAULT_FROM_EMAIL = env_str("RELAYDESK_FROM_EMAIL", f"Relaydesk <support@{_base.hostname}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SITE_NAME = env_str("RELAYDESK_SITE_NAME", "Relaydesk")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING" if TESTING else "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,60 @@
+"""Attachments: limits and forbidden types checked before anything is written (TK6)."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from relaydesk.tickets.models import Message
+
+
+def safe_filename(name: str) -> str:
+    base = PurePath((name or "").replace("\\", "/")).name
+    try:
+        cleaned = get_valid_filename(base)[:200]
+    except Exception:  # get_valid_filename refuses names that clean to nothing
+        cleaned = ""
+    return cleaned or "attachment"
+
+
+def validate_uploads(files: Sequence[UploadedFile]) -> None:
+    if len(files) > settings.ATTACHMENT_MAX_FILES:
+        raise ValidationError(
+            {"attachments": _("At most %(max)d files per message.")
+             % {"max": settings.ATTACHMENT_MAX_FILES}}
+        )
+    for upload in files:
+        name = safe_filename(upload.name or "")
+        if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES:
+            raise ValidationError(
+                {"attachments": _("%(name)s is larger than %(max)s.")
+                 % {"name": name, "max": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}}
+            )
+        if PurePath(name).suffix.lower() in settings.ATTACHMENT_FORBIDDEN_EXTENSIONS:
+            raise ValidationError(
+                {"attachments": _("Files of type %(ext)s are not accepted.")
+                 % {"ext": PurePath(name).suffix.lower()}}
+            )
+
+
+def store_attachments(message: Message, files: Sequence[UploadedFile]) -> None:
+    from relaydesk.tickets.models import Attachment
+
+    for upload in files:
+        name = safe_filename(upload.name or "")
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        attachment = Attachment(
+            message=message, filename=name, content_type=content_type, size=upload.size or 0
+        )
+        attachment.file.save(name, upload, save=False)
+        attachment.save()

@@ -1,0 +1,61 @@
+"""Typed constructors for the ticket timeline: one function per kind of history line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relaydesk.accounts.models import User
+from relaydesk.tickets.models import EventKind, Message, Ticket, TicketEvent, TimeEntry
+
+Value = dict[str, Any] | None
+
+
+def value_of(obj: Any) -> Value:
+    """How a field's value is kept in history: id (or raw value) plus the label shown then."""
+    if obj is None or obj == "":
+        return None
+    if hasattr(obj, "pk"):
+        return {"id": obj.pk, "label": str(obj)}
+    return {"id": obj, "label": str(obj)}
+
+
+def _event(ticket: Ticket, actor: User | None, kind: str, **fields: Any) -> TicketEvent:
+    return TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, **fields)
+
+
+def ticket_created(ticket: Ticket, *, actor: User | None) -> TicketEvent:
+    return _event(
+        ticket, actor, EventKind.CREATED, after={"channel": ticket.channel, "subject": ticket.subject}
+    )
+
+
+def message_added(ticket: Ticket, *, actor: User | None, message: Message) -> TicketEvent:
+    return _event(
+        ticket, actor, EventKind.MESSAGE, field=message.kind, message=message
+    )
+
+
+def field_changed(
+    ticket: Ticket, *, actor: User | None, field: str, before: Value, after: Value
+) -> TicketEvent:
+    return _event(ticket, actor, EventKind.FIELD, field=field, before=before, after=after)
+
+
+def tags_changed(
+    ticket: Ticket, *, actor: User | None, before: list[str], after: list[str]
+) -> TicketEvent:
+    return _event(ticket, actor, EventKind.TAGS, field="tags", before=before, after=after)
+
+
+def transferred(
+    ticket: Ticket, *, actor: User | None, before: dict[str, Value], after: dict[str, Value],
+    note: str,
+) -> TicketEvent:
+    return _event(ticket, actor, EventKind.TRANSFER, before=before, after=after, note=note)
+
+
+def time_logged(ticket: Ticket, *, actor: User, entry: TimeEntry) -> TicketEvent:
+    return _event(
+        ticket, actor, EventKind.TIME, field="time", after={"minutes": entry.minutes},
+        note=entry.note,
+    )

@@ -1,0 +1,84 @@
+"""Custom ticket fields: values checked against their definitions (TK3)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from relaydesk.tickets.models import CustomField, FieldKind, TicketType
+
+MAX_TEXT = 1000
+
+
+def fields_for(ticket_type: TicketType | None) -> list[CustomField]:
+    fields = CustomField.objects.filter(Q(ticket_types=None) | Q(ticket_types=ticket_type))
+    return list(fields.distinct().order_by("position", "label"))
+
+
+def _clean_value(field: CustomField, value: Any) -> Any:
+    if value in (None, ""):
+        return None
+    if field.kind == FieldKind.TEXT:
+        text = str(value).strip()
+        if len(text) > MAX_TEXT:
+            raise ValueError(_("At most %(max)d characters.") % {"max": MAX_TEXT})
+        return text or None
+    if field.kind == FieldKind.NUMBER:
+        try:
+            number = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(_("Enter a number.")) from None
+        if not number.is_finite() or abs(number) >= Decimal("1e15"):
+            raise ValueError(_("Enter a number."))
+        return int(number) if number == number.to_integral_value() else float(number)
+    if field.kind == FieldKind.DATE:
+        try:
+            return datetime.date.fromisoformat(str(value).strip()).isoformat()
+        except ValueError:
+            raise ValueError(_("Enter a date as YYYY-MM-DD.")) from None
+    if field.kind == FieldKind.DROPDOWN:
+        if str(value) not in [str(o) for o in field.options]:
+            raise ValueError(_("Choose one of the offered values."))
+        return str(value)
+    if field.kind == FieldKind.CHECKBOX:
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in {"1", "true", "on", "yes"}:
+            return True
+        if str(value).lower() in {"0", "false", "off", "no"}:
+            return False
+        raise ValueError(_("Enter yes or no."))
+    raise ValueError(_("Unknown field kind."))
+
+
+def clean_custom_fields(
+    values: dict[str, Any], ticket_type: TicketType | None, *, customer: bool
+) -> dict[str, Any]:
+    """Validate values by key; unknown keys and fields customers may not set are refused."""
+    if not isinstance(values, dict):
+        raise ValidationError({"custom_fields": _("Custom fields must be a mapping.")})
+    known = {f.key: f for f in fields_for(ticket_type)}
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for key, value in values.items():
+        field = known.get(key)
+        if field is None or (customer and not field.customer_visible):
+            errors.setdefault("custom_fields", []).append(
+                _("Unknown field: %(key)s") % {"key": str(key)[:60]}
+            )
+            continue
+        try:
+            result = _clean_value(field, value)
+        except ValueError as exc:
+            errors.setdefault(f"custom_fields.{key}", []).append(f"{field.label}: {exc}")
+            continue
+        if result is not None:
+            cleaned[key] = result
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

@@ -1,0 +1,454 @@
+"""The one path for every change to a ticket (DESIGN rule 1).
+
+Each action is keyword-only and atomic: it checks permission, validates, writes, appends a
+`TicketEvent` and queues side effects with `transaction.on_commit`. A failed action raises
+`PermissionDenied` or `ValidationError` and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relaydesk.accounts.models import Access, Department, Membership, Role, User
+from relaydesk.tickets import events, live
+from relaydesk.tickets.attachments import store_attachments, validate_uploads
+from relaydesk.tickets.fields import clean_custom_fields
+from relaydesk.tickets.models import (
+    Category,
+    Channel,
+    CustomStatus,
+    Direction,
+    Message,
+    MessageKind,
+    Priority,
+    StatusCategory,
+    Tag,
+    Ticket,
+    TicketType,
+    TimeEntry,
+    ticket_number,
+)
+from relaydesk.tickets.notifications import notify_requester
+from relaydesk.tickets.text import clean_body, find_mentions
+from relaydesk.tickets.visibility import can_change, is_requester_side, visible_tickets
+
+MAX_SUBJECT = 250
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 50
+
+
+@dataclass(frozen=True)
+class Body:
+    text: str
+    html: str = ""
+
+
+def _require_agent_can_change(actor: User, ticket: Ticket) -> None:
+    if not can_change(actor, ticket):
+        raise PermissionDenied(_("You may not change this ticket."))
+
+
+def _clean_subject(subject: str) -> str:
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ValidationError({"subject": _("A subject is required.")})
+    if len(subject) > MAX_SUBJECT:
+        raise ValidationError(
+            {"subject": _("The subject is longer than %(max)d characters.") % {"max": MAX_SUBJECT}}
+        )
+    return subject
+
+
+def _check_assignee(assignee: User | None, department: Department | None) -> None:
+    if assignee is None:
+        return
+    if not assignee.is_agent:
+        raise ValidationError({"assignee": _("Tickets can only be assigned to active agents.")})
+    if department is None or assignee.role == Role.ADMIN:
+        return
+    if not Membership.objects.filter(
+        user=assignee, department=department, access=Access.FULL
+    ).exists():
+        raise ValidationError(
+            {"assignee": _("%(agent)s does not work in %(department)s.")
+             % {"agent": assignee.display_name, "department": department.name}}
+        )
+
+
+def _check_department_for(actor: User, department: Department | None) -> None:
+    if department is not None and not department.is_active:
+        raise ValidationError({"department": _("This department is not active.")})
+    if actor.is_agent and actor.role != Role.ADMIN and department is not None:
+        if not Membership.objects.filter(
+            user=actor, department=department, access=Access.FULL
+        ).exists():
+            raise PermissionDenied(_("You may not work in this department."))
+
+
+def _on_commit_broadcast(ticket: Ticket, what: str) -> None:
+    ticket_id = ticket.pk
+    transaction.on_commit(lambda: live.ticket_changed(ticket_id, what))
+
+
+def _touch(ticket: Ticket, **fields: Any) -> None:
+    fields["updated_at"] = timezone.now()
+    for name, value in fields.items():
+        setattr(ticket, name, value)
+    Ticket.objects.filter(pk=ticket.pk).update(**fields)
+
+
+@transaction.atomic
+def create_ticket(
+    *,
+    actor: User,
+    requester: User,
+    subject: str,
+    body: Body,
+    channel: str,
+    department: Department | None = None,
+    assignee: User | None = None,
+    priority: int = Priority.NORMAL,
+    ticket_type: TicketType | None = None,
+    category: Category | None = None,
+    tags: Sequence[str] = (),
+    custom_fields: dict[str, Any] | None = None,
+    language: str = "",
+    attachments: Sequence[UploadedFile] = (),
+) -> Ticket:
+    """Open a ticket with its first message. Customers open their own; agents open one on a
+    customer's behalf (phone, in person) in a department where they have full access."""
+    if not actor.is_active:
+        raise PermissionDenied(_("Your account is not active."))
+    if actor.is_customer:
+        if requester.pk != actor.pk:
+            raise PermissionDenied(_("Customers can only open their own requests."))
+        if assignee is not None:
+            raise PermissionDenied(_("Customers cannot assign tickets."))
+    if requester.is_agent and channel != Channel.INTERNAL:
+        raise ValidationError({"requester": _("The requester must be a customer.")})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Unknown channel.")})
+    if priority not in Priority.values:
+        raise ValidationError({"priority": _("Unknown priority.")})
+    _check_department_for(actor, department)
+    _check_assignee(assignee, department)
+    subject = _clean_subject(subject)
+    text, html = clean_body(body.text, body.html)
+    if not text:
+        raise ValidationError({"body": _("The message is empty.")})
+    fields = clean_custom_fields(custom_fields or {}, ticket_type, customer=actor.is_customer)
+    tag_names = clean_tag_names(tags)
+    validate_uploads(attachments)
+
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        subject=subject,
+        requester=requester,
+        organization=requester.organization,
+        department=department,
+        assignee=assignee,
+        status=StatusCategory.OPEN if assignee else StatusCategory.NEW,
+        priority=priority,
+        type=ticket_type,
+        category=category,
+        channel=channel,
+        custom_fields=fields,
+        language=language or requester.language,
+        created_at=now,
+        updated_at=now,
+    )
+    ticket.number = ticket_number(ticket.pk)
+    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
+    if tag_names:
+        ticket.tags.set(_tags(tag_names))
+    message = Message.objects.create(
+        ticket=ticket,
+        author=requester if channel != Channel.INTERNAL else actor,
+        kind=MessageKind.CUSTOMER,
+        channel=channel,
+        direction=Direction.INTERNAL if channel == Channel.INTERNAL else Direction.INBOUND,
+        body_text=text,
+        body_html=html,
+        created_at=now,
+    )
+    store_attachments(message, attachments)
+    events.ticket_created(ticket, actor=actor)
+    _on_commit_broadcast(ticket, "created")
+    return ticket
+
+
+@transaction.atomic
+def add_message(
+    ticket: Ticket,
+    *,
+    actor: User,
+    body: Body,
+    internal: bool = False,
+    status: str | None = None,
+    attachments: Sequence[UploadedFile] = (),
+) -> Message:
+    """A public reply or an internal note from an agent, or a customer's message."""
+    ticket = _locked(ticket)
+    text, html = clean_body(body.text, body.html)
+    if not text:
+        raise ValidationError({"body": _("The message is empty.")})
+    validate_uploads(attachments)
+    now = timezone.now()
+    changes: dict[str, Any] = {}
+    if actor.is_agent:
+        _require_agent_can_change(actor, ticket)
+        kind = MessageKind.NOTE if internal else MessageKind.REPLY
+        direction = Direction.INTERNAL if internal else Direction.OUTBOUND
+        if not internal:
+            if ticket.first_responded_at is None:
+                changes["first_responded_at"] = now
+            if status is None and ticket.status == StatusCategory.NEW:
+                status = StatusCategory.OPEN
+    elif is_requester_side(actor, ticket):
+        if internal or status is not None:
+            raise PermissionDenied(_("Customers can only write public messages."))
+        if ticket.status == StatusCategory.CLOSED:
+            raise ValidationError(
+                {"body": _("This request is closed. Please open a new request.")}
+            )
+        kind, direction = MessageKind.CUSTOMER, Direction.INBOUND
+        if ticket.status != StatusCategory.NEW:
+            status = StatusCategory.OPEN
+    else:
+        raise PermissionDenied(_("You may not write on this ticket."))
+
+    message = Message.objects.create(
+        ticket=ticket,
+        author=actor,
+        kind=kind,
+        channel=ticket.channel if kind == MessageKind.CUSTOMER else Channel.PORTAL,
+        direction=direction,
+        body_text=text,
+        body_html=html,
+        created_at=now,
+    )
+    if actor.is_agent:
+        mentioned = find_mentions(text, visible_to=ticket)
+        if mentioned:
+            message.mentions.set(mentioned)
+    store_attachments(message, attachments)
+    events.message_added(ticket, actor=actor, message=message)
+    if status is not None and status != ticket.status:
+        _set_status(ticket, actor=actor, status=status, custom_status=None, now=now)
+    _touch(ticket, **changes)
+    if message.is_public and kind == MessageKind.REPLY:
+        message_id = message.pk
+        transaction.on_commit(lambda: notify_requester.enqueue(message_id))
+    _on_commit_broadcast(ticket, "message")
+    return message
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("department").get(pk=ticket.pk)
+
+
+def _set_status(
+    ticket: Ticket,
+    *,
+    actor: User,
+    status: str,
+    custom_status: CustomStatus | None,
+    now: Any,
+) -> None:
+    if status not in StatusCategory.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if custom_status is not None and custom_status.category != status:
+        raise ValidationError({"status": _("This status does not belong to that category.")})
+    before = _status_value(ticket)
+    fields: dict[str, Any] = {"status": status, "custom_status": custom_status}
+    if status == StatusCategory.SOLVED and ticket.solved_at is None:
+        fields["solved_at"] = now
+    elif status not in (StatusCategory.SOLVED, StatusCategory.CLOSED):
+        fields["solved_at"] = None
+    _touch(ticket, **fields)
+    events.field_changed(
+        ticket, actor=actor, field="status", before=before, after=_status_value(ticket)
+    )
+
+
+def _status_value(ticket: Ticket) -> dict[str, Any]:
+    key = f"custom:{ticket.custom_status_id}" if ticket.custom_status_id else ticket.status
+    return {"id": key, "label": ticket.status_label}
+
+
+FIELD_NAMES = ("subject", "priority", "type", "category", "department", "assignee", "language")
+
+
+@transaction.atomic
+def update_ticket(ticket: Ticket, *, actor: User, **changes: Any) -> Ticket:
+    """Change properties in place: `status` (a category or "custom:<id>"), `priority`, `type`,
+    `category`, `department`, `assignee`, `subject`, `language`, `custom_fields`, `tags`.
+    Only what differs is written; every difference becomes a history line."""
+    ticket = _locked(ticket)
+    _require_agent_can_change(actor, ticket)
+    unknown = set(changes) - {*FIELD_NAMES, "status", "custom_fields", "tags"}
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    now = timezone.now()
+    department = changes.get("department", ticket.department)
+    if "department" in changes and department != ticket.department:
+        _check_department_for(actor, department)
+    assignee = changes.get("assignee", ticket.assignee)
+    if "assignee" in changes or "department" in changes:
+        _check_assignee(assignee, department)
+    if "subject" in changes:
+        changes["subject"] = _clean_subject(changes["subject"])
+    if "priority" in changes and changes["priority"] not in Priority.values:
+        raise ValidationError({"priority": _("Unknown priority.")})
+    if "language" in changes and changes["language"] not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")})
+    if "custom_fields" in changes:
+        ticket_type = changes.get("type", ticket.type)
+        merged = {**ticket.custom_fields, **changes["custom_fields"]}
+        changes["custom_fields"] = clean_custom_fields(merged, ticket_type, customer=False)
+
+    for name in FIELD_NAMES:
+        if name in changes and changes[name] != getattr(ticket, name):
+            before = events.value_of(_display(ticket, name))
+            _touch(ticket, **{name: changes[name]})
+            after = events.value_of(_display(ticket, name))
+            events.field_changed(ticket, actor=actor, field=name, before=before, after=after)
+    if "custom_fields" in changes and changes["custom_fields"] != ticket.custom_fields:
+        old = ticket.custom_fields
+        _touch(ticket, custom_fields=changes["custom_fields"])
+        for key in sorted(set(old) | set(ticket.custom_fields)):
+            if old.get(key) != ticket.custom_fields.get(key):
+                events.field_changed(
+                    ticket, actor=actor, field=f"custom:{key}",
+                    before=events.value_of(old.get(key)),
+                    after=events.value_of(ticket.custom_fields.get(key)),
+                )
+    if "status" in changes:
+        status, custom = parse_status(changes["status"])
+        if status != ticket.status or custom != ticket.custom_status:
+            _set_status(ticket, actor=actor, status=status, custom_status=custom, now=now)
+    if "tags" in changes:
+        _set_tags(ticket, actor=actor, names=changes["tags"])
+    if ticket.assignee is not None and ticket.status == StatusCategory.NEW:
+        _set_status(ticket, actor=actor, status=StatusCategory.OPEN, custom_status=None, now=now)
+    _on_commit_broadcast(ticket, "updated")
+    return ticket
+
+
+def _display(ticket: Ticket, name: str) -> Any:
+    if name == "priority":
+        return Priority(ticket.priority).label
+    return getattr(ticket, name)
+
+
+def parse_status(value: str) -> tuple[str, CustomStatus | None]:
+    """`"pending"` → the category; `"custom:7"` → custom status 7 and its category."""
+    if isinstance(value, str) and value.startswith("custom:"):
+        try:
+            custom = CustomStatus.objects.get(pk=int(value.removeprefix("custom:")))
+        except (ValueError, CustomStatus.DoesNotExist):
+            raise ValidationError({"status": _("Unknown status.")}) from None
+        return custom.category, custom
+    if value not in StatusCategory.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    return value, None
+
+
+def clean_tag_names(names: Iterable[str]) -> list[str]:
+    cleaned: list[str] = []
+    for raw in names:
+        name = " ".join(str(raw).split()).lower().lstrip("#")
+        if not name:
+            continue
+        if len(name) > MAX_TAG_LENGTH:
+            raise ValidationError(
+                {"tags": _("A tag is longer than %(max)d characters.") % {"max": MAX_TAG_LENGTH}}
+            )
+        if name not in cleaned:
+            cleaned.append(name)
+    if len(cleaned) > MAX_TAGS:
+        raise ValidationError({"tags": _("At most %(max)d tags.") % {"max": MAX_TAGS}})
+    return cleaned
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    missing = [Tag(name=n) for n in names if n not in existing]
+    Tag.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(Tag.objects.filter(name__in=names))
+
+
+def _set_tags(ticket: Ticket, *, actor: User, names: Iterable[str]) -> None:
+    wanted = clean_tag_names(names)
+    before = sorted(ticket.tags.values_list("name", flat=True))
+    if sorted(wanted) == before:
+        return
+    ticket.tags.set(_tags(wanted))
+    _touch(ticket)
+    events.tags_changed(ticket, actor=actor, before=before, after=sorted(wanted))
+
+
+@transaction.atomic
+def transfer(
+    ticket: Ticket,
+    *,
+    actor: User,
+    department: Department | None,
+    assignee: User | None,
+    note: str,
+) -> Ticket:
+    """Hand a ticket to another department and/or agent with a note for them (CO1). The note is
+    kept as an internal note; the agent must have full access where the ticket is now."""
+    ticket = _locked(ticket)
+    _require_agent_can_change(actor, ticket)
+    note = (note or "").strip()
+    if department is None and assignee is None:
+        raise ValidationError(_("Choose a department or an agent."))
+    target_department = department if department is not None else ticket.department
+    if department is not None and department != ticket.department and not department.is_active:
+        raise ValidationError({"department": _("This department is not active.")})
+    _check_assignee(assignee, target_department)
+    before = {"department": events.value_of(ticket.department),
+              "assignee": events.value_of(ticket.assignee)}
+    _touch(ticket, department=target_department, assignee=assignee)
+    after = {"department": events.value_of(ticket.department),
+             "assignee": events.value_of(ticket.assignee)}
+    if before == after:
+        raise ValidationError(_("The ticket is already there."))
+    if note:
+        text, html = clean_body(note, "")
+        message = Message.objects.create(
+            ticket=ticket, author=actor, kind=MessageKind.NOTE, channel=Channel.INTERNAL,
+            direction=Direction.INTERNAL, body_text=text, body_html=html,
+        )
+        events.message_added(ticket, actor=actor, message=message)
+    events.transferred(ticket, actor=actor, before=before, after=after, note=note)
+    _on_commit_broadcast(ticket, "updated")
+    return ticket
+
+
+@transaction.atomic
+def log_time(ticket: Ticket, *, actor: User, minutes: int, note: str = "") -> TimeEntry:
+    """Record time an agent spent on the ticket (TK11)."""
+    _require_agent_can_change(actor, ticket)
+    if not isinstance(minutes, int) or not 0 < minutes <= 24 * 60:
+        raise ValidationError({"minutes": _("Enter between 1 and 1440 minutes.")})
+    entry = TimeEntry.objects.create(ticket=ticket, agent=actor, minutes=minutes, note=note[:250])
+    events.time_logged(ticket, actor=actor, entry=entry)
+    return entry
+
+
+def get_visible_ticket(user: User, number: int) -> Ticket:
+    """The ticket with this number, if this person may see it; `Ticket.DoesNotExist` otherwise."""
+    return visible_tickets(user).select_related(
+        "requester", "organization", "department", "assignee", "type", "category", "custom_status"
+    ).get(number=number)
