@@ -182,7 +182,17 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 ATTACHMENT_MAX_BYTES = env_int("RELAYDESK_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 ATTACHMENT_MAX_FILES = env_int("RELAYDESK_ATTACHMENT_MAX_FILES", 10)
 ATTACHMENT_FORBIDDEN_EXTENSIONS = {
-    ".exe", ".com", ".bat", ".cmd", ".scr", ".pif", ".msi", ".js", ".vbs", ".jar", ".ps1",
+    ".exe",
+    ".com",
+    ".bat",
+    ".cmd",
+    ".scr",
+    ".pif",
+    ".msi",
+    ".js",
+    ".vbs",
+    ".jar",
+    ".ps1",
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -202,7 +212,10 @@ def mailer_from_url(url: str) -> dict[str, object]:
     if parts.scheme == "locmem":
         return {"BACKEND": f"{backends}.locmem.EmailBackend"}
     if parts.scheme == "file":
-        return {"BACKEND": f"{backends}.filebased.EmailBackend", "OPTIONS": {"file_path": parts.path}}
+        return {
+            "BACKEND": f"{backends}.filebased.EmailBackend",
+            "OPTIONS": {"file_path": parts.path},
+        }
     if parts.scheme in {"smtp", "smtps", "submission"}:
         default_port = {"smtp": 25, "smtps": 465, "submission": 587}[parts.scheme]
         return {

@@ -14,10 +14,10 @@ class UserPreferencesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            translation.activate(user.language)  # type: ignore[union-attr]
+            translation.activate(user.language)
             request.LANGUAGE_CODE = translation.get_language()
             try:
-                timezone.activate(zoneinfo.ZoneInfo(user.timezone))  # type: ignore[union-attr]
+                timezone.activate(zoneinfo.ZoneInfo(user.timezone))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.deactivate()
         response = self.get_response(request)

@@ -30,20 +30,26 @@ def safe_filename(name: str) -> str:
 def validate_uploads(files: Sequence[UploadedFile]) -> None:
     if len(files) > settings.ATTACHMENT_MAX_FILES:
         raise ValidationError(
-            {"attachments": _("At most %(max)d files per message.")
-             % {"max": settings.ATTACHMENT_MAX_FILES}}
+            {
+                "attachments": _("At most %(max)d files per message.")
+                % {"max": settings.ATTACHMENT_MAX_FILES}
+            }
         )
     for upload in files:
         name = safe_filename(upload.name or "")
         if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES:
             raise ValidationError(
-                {"attachments": _("%(name)s is larger than %(max)s.")
-                 % {"name": name, "max": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}}
+                {
+                    "attachments": _("%(name)s is larger than %(max)s.")
+                    % {"name": name, "max": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
+                }
             )
         if PurePath(name).suffix.lower() in settings.ATTACHMENT_FORBIDDEN_EXTENSIONS:
             raise ValidationError(
-                {"attachments": _("Files of type %(ext)s are not accepted.")
-                 % {"ext": PurePath(name).suffix.lower()}}
+                {
+                    "attachments": _("Files of type %(ext)s are not accepted.")
+                    % {"ext": PurePath(name).suffix.lower()}
+                }
             )
 
 

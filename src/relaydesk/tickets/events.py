@@ -25,14 +25,15 @@ def _event(ticket: Ticket, actor: User | None, kind: str, **fields: Any) -> Tick
 
 def ticket_created(ticket: Ticket, *, actor: User | None) -> TicketEvent:
     return _event(
-        ticket, actor, EventKind.CREATED, after={"channel": ticket.channel, "subject": ticket.subject}
+        ticket,
+        actor,
+        EventKind.CREATED,
+        after={"channel": ticket.channel, "subject": ticket.subject},
     )
 
 
 def message_added(ticket: Ticket, *, actor: User | None, message: Message) -> TicketEvent:
-    return _event(
-        ticket, actor, EventKind.MESSAGE, field=message.kind, message=message
-    )
+    return _event(ticket, actor, EventKind.MESSAGE, field=message.kind, message=message)
 
 
 def field_changed(
@@ -48,7 +49,11 @@ def tags_changed(
 
 
 def transferred(
-    ticket: Ticket, *, actor: User | None, before: dict[str, Value], after: dict[str, Value],
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    before: dict[str, Value],
+    after: dict[str, Value],
     note: str,
 ) -> TicketEvent:
     return _event(ticket, actor, EventKind.TRANSFER, before=before, after=after, note=note)
@@ -56,6 +61,10 @@ def transferred(
 
 def time_logged(ticket: Ticket, *, actor: User, entry: TimeEntry) -> TicketEvent:
     return _event(
-        ticket, actor, EventKind.TIME, field="time", after={"minutes": entry.minutes},
+        ticket,
+        actor,
+        EventKind.TIME,
+        field="time",
+        after={"minutes": entry.minutes},
         note=entry.note,
     )

@@ -39,7 +39,12 @@ from relaydesk.tickets.models import (
 )
 from relaydesk.tickets.notifications import notify_requester
 from relaydesk.tickets.text import clean_body, find_mentions
-from relaydesk.tickets.visibility import can_change, is_requester_side, visible_tickets
+from relaydesk.tickets.visibility import (
+    can_change,
+    is_requester_side,
+    visible_tickets,
+    writable_departments,
+)
 
 MAX_SUBJECT = 250
 MAX_TAGS = 20
@@ -79,19 +84,22 @@ def _check_assignee(assignee: User | None, department: Department | None) -> Non
         user=assignee, department=department, access=Access.FULL
     ).exists():
         raise ValidationError(
-            {"assignee": _("%(agent)s does not work in %(department)s.")
-             % {"agent": assignee.display_name, "department": department.name}}
+            {
+                "assignee": _("%(agent)s does not work in %(department)s.")
+                % {"agent": assignee.display_name, "department": department.name}
+            }
         )
 
 
 def _check_department_for(actor: User, department: Department | None) -> None:
     if department is not None and not department.is_active:
         raise ValidationError({"department": _("This department is not active.")})
-    if actor.is_agent and actor.role != Role.ADMIN and department is not None:
-        if not Membership.objects.filter(
-            user=actor, department=department, access=Access.FULL
-        ).exists():
-            raise PermissionDenied(_("You may not work in this department."))
+    if (
+        actor.is_agent
+        and department is not None
+        and not writable_departments(actor).filter(pk=department.pk).exists()
+    ):
+        raise PermissionDenied(_("You may not work in this department."))
 
 
 def _on_commit_broadcast(ticket: Ticket, what: str) -> None:
@@ -217,9 +225,7 @@ def add_message(
         if internal or status is not None:
             raise PermissionDenied(_("Customers can only write public messages."))
         if ticket.status == StatusCategory.CLOSED:
-            raise ValidationError(
-                {"body": _("This request is closed. Please open a new request.")}
-            )
+            raise ValidationError({"body": _("This request is closed. Please open a new request.")})
         kind, direction = MessageKind.CUSTOMER, Direction.INBOUND
         if ticket.status != StatusCategory.NEW:
             status = StatusCategory.OPEN
@@ -297,7 +303,9 @@ def update_ticket(ticket: Ticket, *, actor: User, **changes: Any) -> Ticket:
     _require_agent_can_change(actor, ticket)
     unknown = set(changes) - {*FIELD_NAMES, "status", "custom_fields", "tags"}
     if unknown:
-        raise ValidationError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
     now = timezone.now()
     department = changes.get("department", ticket.department)
     if "department" in changes and department != ticket.department:
@@ -328,7 +336,9 @@ def update_ticket(ticket: Ticket, *, actor: User, **changes: Any) -> Ticket:
         for key in sorted(set(old) | set(ticket.custom_fields)):
             if old.get(key) != ticket.custom_fields.get(key):
                 events.field_changed(
-                    ticket, actor=actor, field=f"custom:{key}",
+                    ticket,
+                    actor=actor,
+                    field=f"custom:{key}",
                     before=events.value_of(old.get(key)),
                     after=events.value_of(ticket.custom_fields.get(key)),
                 )
@@ -417,18 +427,27 @@ def transfer(
     if department is not None and department != ticket.department and not department.is_active:
         raise ValidationError({"department": _("This department is not active.")})
     _check_assignee(assignee, target_department)
-    before = {"department": events.value_of(ticket.department),
-              "assignee": events.value_of(ticket.assignee)}
+    before = {
+        "department": events.value_of(ticket.department),
+        "assignee": events.value_of(ticket.assignee),
+    }
     _touch(ticket, department=target_department, assignee=assignee)
-    after = {"department": events.value_of(ticket.department),
-             "assignee": events.value_of(ticket.assignee)}
+    after = {
+        "department": events.value_of(ticket.department),
+        "assignee": events.value_of(ticket.assignee),
+    }
     if before == after:
         raise ValidationError(_("The ticket is already there."))
     if note:
         text, html = clean_body(note, "")
         message = Message.objects.create(
-            ticket=ticket, author=actor, kind=MessageKind.NOTE, channel=Channel.INTERNAL,
-            direction=Direction.INTERNAL, body_text=text, body_html=html,
+            ticket=ticket,
+            author=actor,
+            kind=MessageKind.NOTE,
+            channel=Channel.INTERNAL,
+            direction=Direction.INTERNAL,
+            body_text=text,
+            body_html=html,
         )
         events.message_added(ticket, actor=actor, message=message)
     events.transferred(ticket, actor=actor, before=before, after=after, note=note)
@@ -449,6 +468,16 @@ def log_time(ticket: Ticket, *, actor: User, minutes: int, note: str = "") -> Ti
 
 def get_visible_ticket(user: User, number: int) -> Ticket:
     """The ticket with this number, if this person may see it; `Ticket.DoesNotExist` otherwise."""
-    return visible_tickets(user).select_related(
-        "requester", "organization", "department", "assignee", "type", "category", "custom_status"
-    ).get(number=number)
+    return (
+        visible_tickets(user)
+        .select_related(
+            "requester",
+            "organization",
+            "department",
+            "assignee",
+            "type",
+            "category",
+            "custom_status",
+        )
+        .get(number=number)
+    )

@@ -68,6 +68,5 @@ def find_mentions(text: str, *, visible_to: Ticket) -> list[User]:
         query |= Q(email=token) if "@" in token else Q(email__istartswith=f"{token}@")
     candidates = User.objects.filter(query, role__in=STAFF_ROLES, is_active=True)
     return [
-        agent for agent in candidates
-        if visible_tickets(agent).filter(pk=visible_to.pk).exists()
+        agent for agent in candidates if visible_tickets(agent).filter(pk=visible_to.pk).exists()
     ]

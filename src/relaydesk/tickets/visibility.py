@@ -5,6 +5,8 @@ Every list, page, download, search, export and report for a person starts here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -14,7 +16,7 @@ from relaydesk.tickets.models import PUBLIC_MESSAGE_KINDS, Attachment, Message, 
 Person = User | AnonymousUser
 
 
-def _department_ids(user: User, accesses: tuple[str, ...]) -> QuerySet[Membership]:
+def _department_ids(user: User, accesses: tuple[str, ...]) -> QuerySet[Membership, Any]:
     return Membership.objects.filter(user=user, access__in=accesses).values("department_id")
 
 
@@ -29,9 +31,7 @@ def visible_tickets(user: Person) -> QuerySet[Ticket]:
         return tickets
     if user.is_agent:
         readable = _department_ids(user, (Access.FULL, Access.READ))
-        return tickets.filter(
-            Q(department__in=readable) | Q(department=None) | Q(assignee=user)
-        )
+        return tickets.filter(Q(department__in=readable) | Q(department=None) | Q(assignee=user))
     own = Q(requester=user)
     organization = user.organization
     if organization is not None and organization.members_see_all_tickets:
