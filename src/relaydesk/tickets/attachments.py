@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def safe_filename(name: str) -> str:
-    base = PurePath((name or "").replace("\\", "/")).name
+    # Trailing dots and spaces vanish on Windows: "virus.exe." would run as "virus.exe".
+    base = PurePath((name or "").replace("\\", "/")).name.rstrip(". ")
     try:
         cleaned = get_valid_filename(base)[:200]
     except Exception:  # get_valid_filename refuses names that clean to nothing

@@ -63,7 +63,7 @@ def _require_agent_can_change(actor: User, ticket: Ticket) -> None:
 
 
 def _clean_subject(subject: str) -> str:
-    subject = " ".join((subject or "").split())
+    subject = " ".join((subject or "").replace("\x00", "").split())
     if not subject:
         raise ValidationError({"subject": _("A subject is required.")})
     if len(subject) > MAX_SUBJECT:
@@ -141,12 +141,14 @@ def create_ticket(
             raise PermissionDenied(_("Customers can only open their own requests."))
         if assignee is not None:
             raise PermissionDenied(_("Customers cannot assign tickets."))
-    if requester.is_agent and channel != Channel.INTERNAL:
+    if not requester.is_customer and channel != Channel.INTERNAL:
         raise ValidationError({"requester": _("The requester must be a customer.")})
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
     if priority not in Priority.values:
         raise ValidationError({"priority": _("Unknown priority.")})
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")})
     _check_department_for(actor, department)
     _check_assignee(assignee, department)
     subject = _clean_subject(subject)
@@ -376,7 +378,7 @@ def parse_status(value: str) -> tuple[str, CustomStatus | None]:
 def clean_tag_names(names: Iterable[str]) -> list[str]:
     cleaned: list[str] = []
     for raw in names:
-        name = " ".join(str(raw).split()).lower().lstrip("#")
+        name = " ".join(str(raw).replace("\x00", "").split()).lower().lstrip("#")
         if not name:
             continue
         if len(name) > MAX_TAG_LENGTH:

@@ -51,13 +51,13 @@ def visible_attachments(user: Person) -> QuerySet[Attachment]:
     return Attachment.objects.filter(message__in=visible_messages(user))
 
 
-def writable_departments(user: User) -> QuerySet[Department]:
+def writable_departments(user: Person) -> QuerySet[Department]:
     """Departments in which this person may create and change tickets."""
     departments = Department.objects.filter(is_active=True)
+    if not isinstance(user, User) or not user.is_agent:
+        return departments.none()
     if user.role == Role.ADMIN:
         return departments
-    if not user.is_agent:
-        return departments.none()
     return departments.filter(id__in=_department_ids(user, (Access.FULL,)))
 
 
