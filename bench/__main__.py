@@ -1,0 +1,114 @@
+"""`python -m bench`: seed (or reuse) the benchmark database, measure, print, save."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+import warnings
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from bench import database
+
+if TYPE_CHECKING:  # bench.seed imports models: only after django.setup()
+    from bench.seed import Plan
+
+FULL_SIZE = 1_000_000
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--tickets",
+        type=int,
+        default=FULL_SIZE,
+        help="tickets to seed (default 1,000,000; e.g. 10000 for a quick run)",
+    )
+    parser.add_argument(
+        "--reseed", action="store_true", help="drop the benchmark database and seed it again"
+    )
+    parser.add_argument("--samples", type=int, default=60, help="timed runs per scenario")
+    parser.add_argument("--warmup", type=int, default=10, help="untimed runs first")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help=f"PostgreSQL URL (default $DATABASE_URL or {database.DEFAULT_URL})",
+    )
+    args = parser.parse_args()
+    if args.tickets < 100 or args.samples < 2:
+        parser.error("use at least 100 tickets and 2 samples")
+    return args
+
+
+def prepare(url: str, plan: Plan, *, reseed: bool) -> float | None:
+    """A migrated database holding exactly this seed; the seconds seeding took, if it ran."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import seed
+
+    database.ensure(url)
+    call_command("migrate", verbosity=0)
+    if not reseed and seed.recorded_marker() == plan.marker:
+        print(f"Reusing the seeded database ({plan.tickets:,} tickets); --reseed to rebuild.")
+        seed.delete_extra_tickets(plan)
+        return None
+    connection.close()
+    database.ensure(url, drop=True)
+    call_command("migrate", verbosity=0)
+    return seed.run(plan)
+
+
+def main() -> None:
+    args = arguments()
+    url = database.configure(args.database_url)
+    import django
+
+    django.setup()
+    # Whitenoise warns that collectstatic never ran: irrelevant to server time.
+    warnings.filterwarnings("ignore", message="No directory at")
+    from django.conf import settings
+
+    from bench import scenarios, seed
+    from bench.measure import table
+
+    plan = seed.Plan(tickets=args.tickets)
+    seeded = prepare(url, plan, reseed=args.reseed)
+    if seeded is not None:
+        print(f"Seeded in {seeded:.0f} s.")
+    ctx = scenarios.Context(plan=plan, samples=args.samples, warmup=args.warmup)
+    through_pages = scenarios.desk_pages_work(ctx)
+    print(f"Measuring ({args.samples} samples after {args.warmup} warm-up runs each) …")
+    began = time.perf_counter()
+    figures = scenarios.page_figures(ctx) if through_pages else scenarios.orm_figures(ctx)
+    try:
+        figures.append(scenarios.create_figure(ctx))
+    finally:
+        seed.delete_extra_tickets(plan)
+    print()
+    print(table(figures))
+    if not through_pages:
+        print("\nThe desk pages did not answer 200: lists and ticket measured as ORM queries.")
+    missed = [f.name for f in figures if f.verdict == "MISSED"]
+    print("\nAll targets met." if not missed else f"\nTargets missed: {', '.join(missed)}")
+    results = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "tickets": plan.tickets,
+        "messages_per_ticket": plan.messages,
+        "seed_seconds": round(seeded, 1) if seeded is not None else None,
+        "measure_seconds": round(time.perf_counter() - began, 1),
+        "through": "desk pages (django.test.Client)" if through_pages else "ORM queries",
+        "figures": [f.as_dict() for f in figures],
+    }
+    path = settings.HOME / "bench-results.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"Figures written to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Timing: warm up, take samples, report p50 / p95 and the SQL queries of one more run."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    p50_ms: float
+    p95_ms: float
+    samples: int
+    queries: int
+    target_ms: float | None = None
+
+    @property
+    def verdict(self) -> str:
+        if self.target_ms is None:
+            return ""
+        return "ok" if self.p95_ms <= self.target_ms else "MISSED"
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "verdict": self.verdict}
+
+
+def sample(
+    name: str,
+    call: Callable[[int], object],
+    *,
+    samples: int,
+    warmup: int,
+    target_ms: float | None = None,
+) -> Figure:
+    """`call(k)` runs the k-th request; k lets a scenario rotate over its inputs."""
+    for k in range(warmup):
+        call(k)
+    durations = []
+    for k in range(warmup, warmup + samples):
+        began = time.perf_counter()
+        call(k)
+        durations.append((time.perf_counter() - began) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        call(warmup + samples)
+    cuts = statistics.quantiles(durations, n=100, method="inclusive")
+    return Figure(
+        name=name,
+        p50_ms=round(statistics.median(durations), 2),
+        p95_ms=round(cuts[94], 2),
+        samples=samples,
+        queries=len(captured.captured_queries),
+        target_ms=target_ms,
+    )
+
+
+def table(figures: list[Figure]) -> str:
+    head = f"{'scenario':<52} {'p50 ms':>8} {'p95 ms':>8} {'target':>7} {'SQL':>4}  "
+    lines = [head, "-" * len(head)]
+    for f in figures:
+        target = f"≤{f.target_ms:g}" if f.target_ms is not None else ""
+        lines.append(
+            f"{f.name:<52} {f.p50_ms:>8.1f} {f.p95_ms:>8.1f} {target:>7} {f.queries:>4}  "
+            f"{f.verdict}"
+        )
+    return "\n".join(lines)
