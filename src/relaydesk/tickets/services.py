@@ -206,7 +206,8 @@ def add_message(
     status: str | None = None,
     attachments: Sequence[UploadedFile] = (),
 ) -> Message:
-    """A public reply or an internal note from an agent, or a customer's message."""
+    """A public reply or an internal note from an agent, or a customer's message. An agent may
+    set the status with it (a category or "custom:<id>")."""
     ticket = _locked(ticket)
     text, html = clean_body(body.text, body.html)
     if not text:
@@ -214,8 +215,11 @@ def add_message(
     validate_uploads(attachments)
     now = timezone.now()
     changes: dict[str, Any] = {}
+    custom_status: CustomStatus | None = None
     if actor.is_agent:
         _require_agent_can_change(actor, ticket)
+        if status is not None:
+            status, custom_status = parse_status(status)
         kind = MessageKind.NOTE if internal else MessageKind.REPLY
         direction = Direction.INTERNAL if internal else Direction.OUTBOUND
         if not internal:
@@ -229,7 +233,7 @@ def add_message(
         if ticket.status == StatusCategory.CLOSED:
             raise ValidationError({"body": _("This request is closed. Please open a new request.")})
         kind, direction = MessageKind.CUSTOMER, Direction.INBOUND
-        if ticket.status != StatusCategory.NEW:
+        if ticket.status not in (StatusCategory.NEW, StatusCategory.OPEN):
             status = StatusCategory.OPEN
     else:
         raise PermissionDenied(_("You may not write on this ticket."))
@@ -250,8 +254,8 @@ def add_message(
             message.mentions.set(mentioned)
     store_attachments(message, attachments)
     events.message_added(ticket, actor=actor, message=message)
-    if status is not None and status != ticket.status:
-        _set_status(ticket, actor=actor, status=status, custom_status=None, now=now)
+    if status is not None and (status, custom_status) != (ticket.status, ticket.custom_status):
+        _set_status(ticket, actor=actor, status=status, custom_status=custom_status, now=now)
     _touch(ticket, **changes)
     if message.is_public and kind == MessageKind.REPLY:
         message_id = message.pk
@@ -322,15 +326,17 @@ def update_ticket(ticket: Ticket, *, actor: User, **changes: Any) -> Ticket:
     if "language" in changes and changes["language"] not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Unknown language.")})
     if "custom_fields" in changes:
+        if not isinstance(changes["custom_fields"], dict):
+            raise ValidationError({"custom_fields": _("Custom fields must be a mapping.")})
         ticket_type = changes.get("type", ticket.type)
         merged = {**ticket.custom_fields, **changes["custom_fields"]}
         changes["custom_fields"] = clean_custom_fields(merged, ticket_type, customer=False)
 
     for name in FIELD_NAMES:
         if name in changes and changes[name] != getattr(ticket, name):
-            before = events.value_of(_display(ticket, name))
+            before = _history_value(ticket, name)
             _touch(ticket, **{name: changes[name]})
-            after = events.value_of(_display(ticket, name))
+            after = _history_value(ticket, name)
             events.field_changed(ticket, actor=actor, field=name, before=before, after=after)
     if "custom_fields" in changes and changes["custom_fields"] != ticket.custom_fields:
         old = ticket.custom_fields
@@ -356,10 +362,10 @@ def update_ticket(ticket: Ticket, *, actor: User, **changes: Any) -> Ticket:
     return ticket
 
 
-def _display(ticket: Ticket, name: str) -> Any:
-    if name == "priority":
-        return Priority(ticket.priority).label
-    return getattr(ticket, name)
+def _history_value(ticket: Ticket, name: str) -> events.Value:
+    if name == "priority":  # the number, and its label as text (a lazy label is not JSON)
+        return {"id": ticket.priority, "label": str(Priority(ticket.priority).label)}
+    return events.value_of(getattr(ticket, name))
 
 
 def parse_status(value: str) -> tuple[str, CustomStatus | None]:
@@ -461,7 +467,7 @@ def transfer(
 def log_time(ticket: Ticket, *, actor: User, minutes: int, note: str = "") -> TimeEntry:
     """Record time an agent spent on the ticket (TK11)."""
     _require_agent_can_change(actor, ticket)
-    if not isinstance(minutes, int) or not 0 < minutes <= 24 * 60:
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 24 * 60:
         raise ValidationError({"minutes": _("Enter between 1 and 1440 minutes.")})
     entry = TimeEntry.objects.create(ticket=ticket, agent=actor, minutes=minutes, note=note[:250])
     events.time_logged(ticket, actor=actor, entry=entry)
