@@ -49,7 +49,10 @@ def test_customer_opens_own_ticket_with_first_message_and_event(customer, suppor
     assert ticket.language == customer.language
     message = ticket.messages.get()
     assert (message.kind, message.author, message.direction, message.channel) == (
-        MessageKind.CUSTOMER, customer, Direction.INBOUND, Channel.PORTAL
+        MessageKind.CUSTOMER,
+        customer,
+        Direction.INBOUND,
+        Channel.PORTAL,
     )
     assert message.body_text == "Where is my invoice?"
     event = ticket.events.get()
@@ -60,8 +63,13 @@ def test_customer_opens_own_ticket_with_first_message_and_event(customer, suppor
 
 def test_agent_opens_ticket_for_customer_assigned_and_open(agent, customer, support):
     ticket = open_ticket(
-        agent, customer, department=support, assignee=agent, priority=Priority.HIGH,
-        tags=["VIP", " #vip ", "billing"], attachments=[upload("photo.png", b"\x89PNG")],
+        agent,
+        customer,
+        department=support,
+        assignee=agent,
+        priority=Priority.HIGH,
+        tags=["VIP", " #vip ", "billing"],
+        attachments=[upload("photo.png", b"\x89PNG")],
     )
     assert ticket.status == StatusCategory.OPEN
     assert ticket.assignee == agent
@@ -70,7 +78,9 @@ def test_agent_opens_ticket_for_customer_assigned_and_open(agent, customer, supp
     assert message.author == customer
     attachment = message.attachments.get()
     assert (attachment.filename, attachment.content_type, attachment.size) == (
-        "photo.png", "image/png", 4
+        "photo.png",
+        "image/png",
+        4,
     )
     assert ticket.events.get().actor == agent
 
@@ -146,7 +156,9 @@ def test_inactive_department_is_refused(admin_user, customer):
         ({"attachments": [upload("virus.EXE.")]}, "attachments"),
     ],
 )
-def test_bad_input_is_refused_and_changes_nothing(agent, customer, support, media_root, extra, field):
+def test_bad_input_is_refused_and_changes_nothing(
+    agent, customer, support, media_root, extra, field
+):
     with nothing_changes(media_root), pytest.raises(ValidationError) as error:
         open_ticket(agent, customer, department=support, **extra)
     assert field in error.value.message_dict
@@ -172,8 +184,9 @@ def test_too_many_attachments_are_refused(agent, customer, support, media_root):
 
 
 def test_customer_sets_only_customer_visible_fields(customer, support):
-    CustomField.objects.create(key="order", label="Order", kind=FieldKind.TEXT,
-                               customer_visible=True)
+    CustomField.objects.create(
+        key="order", label="Order", kind=FieldKind.TEXT, customer_visible=True
+    )
     CustomField.objects.create(key="risk", label="Risk", kind=FieldKind.NUMBER)
     ticket = open_ticket(customer, customer, custom_fields={"order": " A-1 "})
     assert ticket.custom_fields == {"order": "A-1"}
