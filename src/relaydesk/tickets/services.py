@@ -265,7 +265,12 @@ def add_message(
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("department").get(pk=ticket.pk)
+    # `of=("self",)`: PostgreSQL cannot lock the nullable side of the department join.
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=ticket.pk)
+    )
 
 
 def _set_status(
