@@ -139,10 +139,9 @@ def orm_figures(ctx: Context) -> list[Figure]:
 
         def call(_: int) -> object:
             rows = tickets
-            if start is not None:
-                rows = rows.filter(
-                    Q(updated_at__lt=start.updated_at)
-                    | Q(updated_at=start.updated_at, id__lt=start.pk)
+            if start is not None:  # the keyset condition, led by a range the index can use
+                rows = rows.filter(updated_at__lte=start.updated_at).filter(
+                    Q(updated_at__lt=start.updated_at) | Q(id__lt=start.pk)
                 )
             related = ("requester", "assignee", "department")
             return list(rows.select_related(*related).prefetch_related("tags")[: size + 1])
