@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Max, Min
+from django.utils import timezone
+
+from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
+from relaydesk.tickets.models import (
+    Category,
+    Channel,
+    CustomField,
+    FieldKind,
+    Message,
+    MessageKind,
+    Priority,
+    StatusCategory,
+    Ticket,
+    TicketEvent,
+)
+
+LANGUAGES = {"en", "ru", "ro", "pl", "fa"}
+
+
+@pytest.fixture(scope="module")
+def demo_workspace(django_db_setup, django_db_blocker):
+    """The demo loaded once for this module, rolled back afterwards. Its output is the value."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_demo_has_the_departments_people_and_organizations_promised(demo_workspace):
+    assert dict(Department.objects.values_list("name", "email")) == {
+        "Support": "support@example.com",
+        "Sales": "sales@example.com",
+        "Billing": "billing@example.com",
+    }
+    roles = dict(User.objects.values_list("role").annotate(n=Count("id")).values_list("role", "n"))
+    assert roles == {Role.ADMIN: 1, Role.SUPERVISOR: 1, Role.AGENT: 4, Role.CUSTOMER: 50}
+    assert Membership.objects.filter(access=Access.READ).exists()
+    assert Membership.objects.filter(
+        user__email="agent@example.com", department__name="Support", access=Access.FULL
+    ).exists()
+    assert Organization.objects.count() == 2
+    assert not Organization.objects.filter(domains="").exists()
+    customers = User.objects.filter(role=Role.CUSTOMER)
+    assert set(customers.values_list("language", flat=True)) == LANGUAGES
+    assert {
+        "Europe/Moscow",
+        "Europe/Bucharest",
+        "Europe/Warsaw",
+        "Asia/Tehran",
+        "Europe/London",
+    } <= set(customers.values_list("timezone", flat=True))
+    domains = {email.rsplit("@", 1)[1] for email in User.objects.values_list("email", flat=True)}
+    assert all(d.endswith(("example.com", "example.org")) for d in domains)
+
+
+@pytest.mark.django_db
+def test_demo_configures_types_categories_fields_and_a_custom_status(demo_workspace):
+    assert set(CustomField.objects.values_list("kind", flat=True)) == set(FieldKind.values)
+    assert Category.objects.filter(parent__isnull=False).exists()
+    held = Ticket.objects.filter(custom_status__name="Waiting for parts")
+    assert held.exists()
+    assert set(held.values_list("status", flat=True)) == {StatusCategory.ON_HOLD}
+    assert Ticket.objects.exclude(type=None).count() == 300
+    assert Ticket.objects.filter(tags__isnull=False).distinct().count() == 300
+    assert Ticket.objects.exclude(custom_fields={}).exists()
+
+
+@pytest.mark.django_db
+def test_demo_tickets_cover_every_status_priority_and_channel(demo_workspace):
+    tickets = Ticket.objects.all()
+    assert tickets.count() == 300
+    assert set(tickets.values_list("status", flat=True)) == set(StatusCategory.values)
+    assert set(tickets.values_list("priority", flat=True)) == set(Priority.values)
+    assert set(tickets.values_list("channel", flat=True)) == set(Channel.values)
+    assert tickets.filter(events__kind="transfer").exists()
+    assert Message.objects.filter(kind=MessageKind.NOTE).exists()
+
+
+@pytest.mark.django_db
+def test_demo_conversations_are_in_the_requesters_language(demo_workspace):
+    assert not Ticket.objects.exclude(language=F("requester__language")).exists()
+    assert set(Ticket.objects.values_list("language", flat=True)) == LANGUAGES
+    persian = Message.objects.filter(ticket__language="fa", kind=MessageKind.REPLY).first()
+    assert persian is not None
+    assert "سلام" in persian.body_text
+
+
+@pytest.mark.django_db
+def test_demo_history_is_spread_over_the_last_sixty_days_in_order(demo_workspace):
+    now = timezone.now()
+    span = Ticket.objects.aggregate(first=Min("created_at"), last=Max("updated_at"))
+    assert span["first"] >= now - timedelta(days=61)
+    assert span["first"] <= now - timedelta(days=30)
+    assert span["last"] <= now
+    assert not TicketEvent.objects.filter(created_at__gt=now).exists()
+    for ticket in Ticket.objects.filter(status=StatusCategory.CLOSED)[:20]:
+        times = list(ticket.messages.values_list("created_at", flat=True))
+        assert times == sorted(times)
+        assert times[0] == ticket.created_at
+        assert ticket.first_responded_at is not None
+        assert ticket.created_at < ticket.first_responded_at <= ticket.solved_at
+
+
+@pytest.mark.django_db
+def test_demo_fixed_logins_authenticate_and_are_printed(demo_workspace):
+    for email, password, role in (
+        ("admin@example.com", "admin", Role.ADMIN),
+        ("agent@example.com", "agent", Role.AGENT),
+        ("customer@example.com", "customer", Role.CUSTOMER),
+    ):
+        user = authenticate(None, username=email, password=password)
+        assert user is not None
+        assert user.role == role
+        assert f"{email} / {password}" in demo_workspace
+    assert Ticket.objects.filter(requester__email="customer@example.com").exists()
