@@ -1,9 +1,21 @@
+from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from relaydesk.desk import views
+from relaydesk.desk.views import attachments, auth, lists, new, profile, ticket
 
 app_name = "desk"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", lists.ticket_list, name="home"),
+    path("login/", auth.DeskLoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("tickets/new/", new.new_ticket, name="new_ticket"),
+    path("tickets/<int:number>/", ticket.ticket_page, name="ticket"),
+    path("tickets/<int:number>/reply/", ticket.reply, name="reply"),
+    path("tickets/<int:number>/properties/", ticket.properties, name="properties"),
+    path("tickets/<int:number>/transfer/", ticket.transfer, name="transfer"),
+    path("tickets/<int:number>/time/", ticket.log_time, name="log_time"),
+    path("attachments/<int:attachment_id>/", attachments.download, name="attachment"),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/language/", profile.set_language, name="set_language"),
 ]

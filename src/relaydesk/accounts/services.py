@@ -1,0 +1,35 @@
+"""Changes to people that more than one entry point needs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from relaydesk.accounts.models import Role, User
+
+MAX_NAME = 200
+
+
+def find_or_create_customer(email: str, name: str = "") -> User:
+    """The customer with this email address, created (without a usable password) if new.
+    An address that belongs to an agent is refused: agents are not requesters."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"requester": _("Enter a valid email address.")}) from None
+    name = " ".join((name or "").split())[:MAX_NAME]
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email, None, role=Role.CUSTOMER, name=name)
+        except IntegrityError:  # created meanwhile by another request
+            user = User.objects.get(email=email)
+    if not user.is_customer:
+        raise ValidationError({"requester": _("This address belongs to an agent.")})
+    if not user.is_active:
+        raise ValidationError({"requester": _("This customer's account is disabled.")})
+    return user

@@ -1,0 +1,344 @@
+"""Forms of the desk: they parse and show input; the rules live in the services."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from relaydesk.accounts.models import STAFF_ROLES, Department, User
+from relaydesk.tickets.fields import fields_for
+from relaydesk.tickets.models import (
+    Category,
+    Channel,
+    CustomField,
+    CustomStatus,
+    FieldKind,
+    Priority,
+    StatusCategory,
+    Ticket,
+    TicketType,
+)
+
+CUSTOM_PREFIX = "cf_"
+SORT_FIELDS = (
+    "number",
+    "subject",
+    "requester",
+    "status",
+    "priority",
+    "assignee",
+    "updated",
+    "created",
+)
+DESK_CHANNELS = (Channel.PHONE, Channel.IN_PERSON, Channel.EMAIL, Channel.INTERNAL)
+
+
+class NoColon:
+    """Labels without Django's trailing colon."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class DeskLoginForm(NoColon, AuthenticationForm):
+    """Email and password; customers are sent to the portal, not into the desk."""
+
+    username = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The email address or the password is not right."),
+        "customer": _("This sign-in is for agents. Customers use the support portal."),
+    }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_agent:
+            raise ValidationError(self.error_messages["customer"], code="customer")
+
+
+def agents() -> QuerySet[User]:
+    return User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("name", "email")
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """Every category, each followed by the custom statuses mapped to it."""
+    customs = list(CustomStatus.objects.all())
+    choices: list[tuple[str, str]] = []
+    for value, label in StatusCategory.choices:
+        choices.append((value, str(label)))
+        choices += [
+            (f"custom:{c.pk}", f"{label} › {c.name}") for c in customs if c.category == value
+        ]
+    return choices
+
+
+class TicketFilterForm(NoColon, forms.Form):
+    """The list's query string. Invalid values are reported and ignored."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=lambda: [("", _("Any status")), *status_choices()],
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", _("Any priority")), *Priority.choices],
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("Any department"),
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"),
+        queryset=agents(),
+        required=False,
+        empty_label=_("Anyone"),
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices]
+    )
+    requester = forms.CharField(
+        label=_("Requester email"),
+        required=False,
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("customer@example.com"),
+                "data-shortcut": "/",
+                "type": "search",
+            }
+        ),
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
+class ComposerForm(NoColon, forms.Form):
+    internal = forms.BooleanField(label=_("Internal note"), required=False)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 5, "data-shortcut": "r"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Then set status"),
+        required=False,
+        choices=[("", _("Leave as is")), *StatusCategory.choices],
+    )
+    attachments = MultipleFileField(label=_("Attach files"))
+
+
+def _custom_form_field(field: CustomField) -> forms.Field:
+    label = field.label
+    if field.kind == FieldKind.NUMBER:
+        number = forms.TextInput(attrs={"inputmode": "decimal"})
+        return forms.CharField(label=label, widget=number, required=False)
+    if field.kind == FieldKind.DATE:
+        date = forms.DateInput(attrs={"type": "date"})
+        return forms.CharField(label=label, widget=date, required=False)
+    if field.kind == FieldKind.DROPDOWN:
+        options = [("", "—")] + [(str(o), str(o)) for o in field.options]
+        return forms.ChoiceField(label=label, choices=options, required=False)
+    if field.kind == FieldKind.CHECKBOX:
+        return forms.BooleanField(label=label, required=False)
+    return forms.CharField(label=label, max_length=1000, required=False)
+
+
+class PropertiesForm(NoColon, forms.Form):
+    """The side panel. Field values go to `services.update_ticket` as they are; the service
+    validates them (status values, assignee membership, custom fields)."""
+
+    status = forms.CharField(label=_("Status"), widget=forms.Select)
+    priority = forms.TypedChoiceField(label=_("Priority"), coerce=int, choices=Priority.choices)
+    type = forms.ModelChoiceField(
+        label=_("Type"), queryset=TicketType.objects.all(), required=False, empty_label="—"
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.select_related("parent"),
+        required=False,
+        empty_label="—",
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=1100,
+        help_text=_("Separated by commas."),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("No department"),
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=agents(), required=False, empty_label=_("Unassigned")
+    )
+
+    def __init__(self, *args: Any, ticket: Ticket, tag_names: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": (
+                    f"custom:{ticket.custom_status_id}"
+                    if ticket.custom_status_id
+                    else ticket.status
+                ),
+                "priority": ticket.priority,
+                "type": ticket.type_id,
+                "category": ticket.category_id,
+                "tags": ", ".join(tag_names),
+                "department": ticket.department_id,
+                "assignee": ticket.assignee_id,
+                **{CUSTOM_PREFIX + k: v for k, v in ticket.custom_fields.items()},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget = forms.Select(choices=status_choices())
+        self.custom_keys = []
+        for field in fields_for(ticket.type):
+            self.fields[CUSTOM_PREFIX + field.key] = _custom_form_field(field)
+            self.custom_keys.append(field.key)
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        custom = {key: data.pop(CUSTOM_PREFIX + key) for key in self.custom_keys}
+        data["tags"] = [t for t in data["tags"].split(",") if t.strip()]
+        if custom:
+            data["custom_fields"] = custom
+        return data
+
+    @property
+    def custom_bound_fields(self) -> list[forms.BoundField]:
+        return [self[CUSTOM_PREFIX + key] for key in self.custom_keys]
+
+
+class TransferForm(NoColon, forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Keep department"),
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Agent"),
+        queryset=agents(),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+    note = forms.CharField(
+        label=_("Note for them"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TimeForm(NoColon, forms.Form):
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
+    note = forms.CharField(label=_("What was done"), required=False, max_length=250)
+
+
+class NewTicketForm(NoColon, forms.Form):
+    requester_email = forms.EmailField(label=_("Requester email"))
+    requester_name = forms.CharField(
+        label=_("Requester name"),
+        required=False,
+        max_length=200,
+        help_text=_("Used when the customer is new."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 7}), max_length=200_000
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(c.value, c.label) for c in DESK_CHANNELS],
+        initial=Channel.PHONE,
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("No department"),
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), coerce=int, choices=Priority.choices, initial=Priority.NORMAL
+    )
+    type = forms.ModelChoiceField(
+        label=_("Type"), queryset=TicketType.objects.all(), required=False, empty_label="—"
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.select_related("parent"),
+        required=False,
+        empty_label="—",
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=1100, help_text=_("Separated by commas.")
+    )
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
+
+
+class ProfileForm(NoColon, forms.ModelForm):
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=lambda: [(z, z) for z in sorted(zoneinfo.available_timezones())],
+    )
+
+    class Meta:
+        model = User
+        fields = ("name", "language", "timezone")
+
+
+class LanguageForm(NoColon, forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the form has
+    it (custom fields `custom_fields.<key>` on `cf_<key>`), above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = name
+        if name.startswith("custom_fields."):
+            field = CUSTOM_PREFIX + name.removeprefix("custom_fields.")
+        if name == "requester" and "requester_email" in form.fields:
+            field = "requester_email"
+        form.add_error(field if field in form.fields else None, errors)

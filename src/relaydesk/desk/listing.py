@@ -1,0 +1,164 @@
+"""The desk's ticket list: filters, sorting and keyset pagination.
+
+A page is found from a cursor (the sort value and id of the row it starts after), never by
+OFFSET, and nothing counts the whole list: page N costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.db.models import Count, Expression, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from relaydesk.accounts.models import User
+from relaydesk.tickets.models import GROUP_STATUSES, StatusGroup, Ticket
+from relaydesk.tickets.services import parse_status
+from relaydesk.tickets.visibility import visible_tickets
+
+CURSOR_SALT = "relaydesk.desk.cursor"
+QUEUES = ("mine", "unassigned")
+
+
+@dataclass(frozen=True)
+class SortKey:
+    expression: Expression | F
+    parse: Callable[[Any], Any]
+    dump: Callable[[Any], Any] = lambda value: value
+
+
+def _as_datetime(value: Any) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(str(value))
+
+
+SORT_KEYS: dict[str, SortKey] = {
+    "number": SortKey(F("number"), int),
+    "subject": SortKey(F("subject"), str),
+    "requester": SortKey(F("requester__email"), str),
+    "status": SortKey(F("status"), str),
+    "priority": SortKey(F("priority"), int),
+    "assignee": SortKey(Coalesce(F("assignee__name"), Value("")), str),
+    "updated": SortKey(F("updated_at"), _as_datetime, lambda v: v.isoformat()),
+    "created": SortKey(F("created_at"), _as_datetime, lambda v: v.isoformat()),
+}
+DEFAULT_SORT = "-updated"
+
+
+@dataclass
+class Page:
+    tickets: list[Ticket]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def group_counts(user: User) -> dict[str, int]:
+    """Counts for the sidebar in one aggregate query over what this person may see."""
+    open_statuses = (*GROUP_STATUSES[StatusGroup.ACTIVE], *GROUP_STATUSES[StatusGroup.WAITING])
+    aggregates: dict[str, Any] = {
+        group: Count("id", filter=Q(status__in=statuses))
+        for group, statuses in GROUP_STATUSES.items()
+    }
+    aggregates["mine"] = Count("id", filter=Q(assignee=user, status__in=open_statuses))
+    aggregates["unassigned"] = Count("id", filter=Q(assignee=None, status__in=open_statuses))
+    return {k: v or 0 for k, v in visible_tickets(user).aggregate(**aggregates).items()}
+
+
+def filter_tickets(
+    tickets: QuerySet[Ticket], *, user: User, group: str, queue: str, filters: dict[str, Any]
+) -> QuerySet[Ticket]:
+    if queue == "mine":
+        tickets = tickets.filter(assignee=user)
+    elif queue == "unassigned":
+        tickets = tickets.filter(assignee=None)
+    if group in GROUP_STATUSES:
+        tickets = tickets.filter(status__in=GROUP_STATUSES[group])
+    elif queue:
+        tickets = tickets.exclude(status__in=GROUP_STATUSES[StatusGroup.CLOSED])
+    if filters.get("status"):
+        status, custom = parse_status(filters["status"])
+        tickets = tickets.filter(status=status)
+        if custom is not None:
+            tickets = tickets.filter(custom_status=custom)
+    for name in ("priority", "department", "assignee", "channel"):
+        if filters.get(name) not in (None, ""):
+            tickets = tickets.filter(**{name: filters[name]})
+    if filters.get("tag"):
+        tickets = tickets.filter(tags__name=filters["tag"].strip().lower().lstrip("#"))
+    if filters.get("requester"):
+        tickets = tickets.filter(requester__email=filters["requester"].strip().lower())
+    return tickets
+
+
+def parse_sort(value: str) -> tuple[str, bool]:
+    """`"-updated"` → ("updated", descending). Unknown keys fall back to the default."""
+    descending = value.startswith("-")
+    name = value.removeprefix("-")
+    if name not in SORT_KEYS:
+        return parse_sort(DEFAULT_SORT)
+    return name, descending
+
+
+def make_cursor(sort: str, ticket: Ticket) -> str:
+    value = SORT_KEYS[sort].dump(ticket.sort_value)  # type: ignore[attr-defined]
+    return signing.dumps([sort, value, ticket.pk], salt=CURSOR_SALT, compress=True)
+
+
+def read_cursor(sort: str, cursor: str) -> tuple[Any, int] | None:
+    """The (sort value, id) a cursor holds, or None when it is forged, stale or for another
+    sort."""
+    try:
+        name, value, pk = signing.loads(cursor, salt=CURSOR_SALT)
+        if name != sort:
+            return None
+        return SORT_KEYS[sort].parse(value), int(pk)
+    except (signing.BadSignature, ValueError, TypeError, KeyError):
+        return None
+
+
+def paginate(
+    tickets: QuerySet[Ticket],
+    *,
+    sort: str,
+    descending: bool,
+    size: int,
+    after: str = "",
+    before: str = "",
+) -> Page:
+    """One page of `size` tickets after (or before) a cursor, in one query plus the tags."""
+    key = SORT_KEYS[sort]
+    tickets = tickets.annotate(sort_value=key.expression)
+    backwards = bool(before) and not after
+    position = read_cursor(sort, before if backwards else after) if (after or before) else None
+    forward_desc = descending != backwards  # walking backwards flips the order
+    if position is not None:
+        value, pk = position
+        if forward_desc:
+            tickets = tickets.filter(sort_value__lte=value).filter(
+                Q(sort_value__lt=value) | Q(sort_value=value, id__lt=pk)
+            )
+        else:
+            tickets = tickets.filter(sort_value__gte=value).filter(
+                Q(sort_value__gt=value) | Q(sort_value=value, id__gt=pk)
+            )
+    order = ("-sort_value", "-id") if forward_desc else ("sort_value", "id")
+    rows: list[Ticket] = list(
+        tickets.order_by(*order)
+        .select_related("requester", "assignee", "department", "custom_status")
+        .prefetch_related("tags")[: size + 1]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    started = position is not None
+    has_next = more if not backwards else started
+    has_previous = (more if backwards else started) and bool(rows)
+    return Page(
+        tickets=rows,
+        next_cursor=make_cursor(sort, rows[-1]) if rows and has_next else None,
+        previous_cursor=make_cursor(sort, rows[0]) if rows and has_previous else None,
+    )

@@ -1,0 +1,107 @@
+/* Relaydesk desk: keyboard shortcuts, tabs, error flashes and live ticket updates.
+   No inline scripts (CSP); htmx does the requests. */
+(function () {
+  "use strict";
+
+  function showFlash(text, kind) {
+    var area = document.getElementById("flash");
+    if (!area) return;
+    var line = document.createElement("p");
+    line.className = "flash flash-" + kind;
+    line.textContent = text;
+    area.replaceChildren(line);
+  }
+
+  function typingIn(element) {
+    return element.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(element.tagName);
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter" && target.form &&
+        target.form.id === "composer") {
+      event.preventDefault();
+      target.form.requestSubmit();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || typingIn(target)) return;
+    var field = document.querySelector('[data-shortcut="' + CSS.escape(event.key) + '"]');
+    if (field && !field.disabled && !field.closest("fieldset[disabled]")) {
+      event.preventDefault();
+      field.focus();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest("[data-tab]");
+    if (!tab) return;
+    tab.parentElement.querySelectorAll("[data-tab]").forEach(function (other) {
+      var selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+    });
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var message = document.documentElement.dataset.errorText || "The request failed.";
+    try {
+      var page = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+      var reason = page.querySelector("[data-error-message]");
+      if (reason) message = reason.textContent.trim();
+    } catch (ignored) { /* keep the generic message */ }
+    showFlash(message, "error");
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    showFlash(document.documentElement.dataset.offlineText || "The server cannot be reached.",
+              "error");
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) {
+      var flash = document.getElementById("flash");
+      if (flash) flash.replaceChildren();
+    }
+  });
+
+  /* Live ticket page: refresh the conversation (and the panel when nobody is editing it). */
+  var ticket = document.getElementById("ticket");
+  if (!ticket || !window.WebSocket) return;
+  var url = ticket.dataset.url;
+  var attempts = 0;
+  var pending = null;
+
+  function refresh(part) {
+    window.htmx.ajax("GET", url + "?part=" + part, { target: "#" + part, swap: "outerHTML" });
+  }
+
+  function changed() {
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      refresh("conversation");
+      var panel = document.getElementById("panel");
+      if (panel && !panel.contains(document.activeElement)) refresh("panel");
+      else document.getElementById("live-bar").hidden = false;
+    }, 300);
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + location.host + ticket.dataset.livePath);
+    socket.addEventListener("open", function () { attempts = 0; });
+    socket.addEventListener("message", function (event) {
+      var data = JSON.parse(event.data);
+      if (data.type === "ticket.changed") changed();
+    });
+    socket.addEventListener("close", function (event) {
+      if (event.code === 4403 || attempts >= 8) return;
+      attempts += 1;
+      setTimeout(connect, Math.min(30000, 1000 * Math.pow(2, attempts)));
+    });
+  }
+  connect();
+})();

@@ -1,0 +1,76 @@
+"""Template helpers of the desk: dates in the viewer's calendar, history values."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import jdatetime
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from relaydesk.tickets.models import Ticket
+
+register = template.Library()
+
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def _solar_hijri(value: datetime.datetime | datetime.date, with_time: bool) -> str:
+    if isinstance(value, datetime.datetime):
+        shown = jdatetime.datetime.fromgregorian(datetime=value)
+        text = shown.strftime("%Y/%m/%d %H:%M" if with_time else "%Y/%m/%d")
+    else:
+        text = jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d")
+    return text.translate(PERSIAN_DIGITS)
+
+
+@register.filter
+def when(value: Any, style: str = "datetime") -> str:
+    """A date or time in the viewer's time zone: Solar Hijri with Persian digits for Persian
+    viewers, the language's own short format for everyone else. `style` is "datetime" or
+    "date"."""
+    if not isinstance(value, datetime.date):
+        return ""
+    with_time = style != "date" and isinstance(value, datetime.datetime)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if translation.get_language() == "fa":
+        return _solar_hijri(value, with_time)
+    return formats.date_format(value, "SHORT_DATETIME_FORMAT" if with_time else "SHORT_DATE_FORMAT")
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """The label of a ticket field named in a history line (`custom:<key>` for custom ones)."""
+    if name.startswith("custom:"):
+        return name.removeprefix("custom:")
+    try:
+        return str(getattr(Ticket._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        return name
+
+
+@register.filter
+def shown(value: Any) -> str:
+    """A value kept in history (`{"id", "label"}`, a list of tags, or nothing) as text."""
+    if value is None or value == "" or value == []:
+        return _("(none)")
+    if isinstance(value, dict):
+        return str(value.get("label", value.get("id", "")))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+@register.filter
+def hours(minutes: int) -> str:
+    hours_part, rest = divmod(int(minutes or 0), 60)
+    return _("%(h)dh %(m)02dm") % {"h": hours_part, "m": rest}
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key, "")
