@@ -106,6 +106,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The test database is a file as well (not shared-cache memory, which fails concurrent
+    # writers with "table is locked" instead of waiting), so tests see WAL and busy_timeout.
+    DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
