@@ -230,7 +230,12 @@ def mailer_from_url(url: str) -> dict[str, object]:
                 "username": unquote(parts.username or ""),
                 "password": unquote(parts.password or ""),
                 "use_ssl": parts.scheme == "smtps",
-                "use_tls": parts.scheme == "submission" or "tls" in parse_qs(parts.query),
+                # "?tls" has no value: keep_blank_values, or it is dropped. smtps is TLS already.
+                "use_tls": parts.scheme == "submission"
+                or (
+                    parts.scheme == "smtp"
+                    and "tls" in parse_qs(parts.query, keep_blank_values=True)
+                ),
                 "timeout": 20,
             },
         }

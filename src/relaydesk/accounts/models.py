@@ -107,6 +107,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.display_name
 
+    def clean(self) -> None:
+        """Addresses are kept in lower case (forms too), as sign-in looks them up that way."""
+        super().clean()
+        self.email = self.email.strip().lower()
+
     @property
     def display_name(self) -> str:
         return self.name or self.email

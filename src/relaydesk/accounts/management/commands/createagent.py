@@ -42,7 +42,7 @@ class Command(BaseCommand):
         try:
             user = User.objects.create_user(
                 email,
-                None if password == "-" else password,
+                None if password == "-" else password,  # noqa: S105 ("-": no password)
                 name=options["name"],
                 role=options["role"],
                 is_superuser=options["role"] == Role.ADMIN,
