@@ -311,7 +311,9 @@ class NewTicketForm(NoColon, forms.Form):
 
     def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
+        field = cast(forms.ModelChoiceField, self.fields["department"])
+        field.queryset = departments
+        field.initial = departments.values_list("pk", flat=True).first()
 
 
 class ProfileForm(NoColon, forms.ModelForm):

@@ -22,6 +22,7 @@ from relaydesk.tickets.visibility import visible_tickets
 
 CURSOR_SALT = "relaydesk.desk.cursor"
 QUEUES = ("mine", "unassigned")
+CLOSED_COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,24 @@ class Page:
 
 
 def group_counts(user: User) -> dict[str, int]:
-    """Counts for the sidebar in one aggregate query over what this person may see."""
+    """Counts for the sidebar over what this person may see, in two queries that stay fast at a
+    million tickets: exact counts of the open groups (an index-only scan of the open statuses)
+    and the closed group counted up to CLOSED_COUNT_CAP (`closed_more` says there are more)."""
     open_statuses = (*GROUP_STATUSES[StatusGroup.ACTIVE], *GROUP_STATUSES[StatusGroup.WAITING])
+    visible = visible_tickets(user)
     aggregates: dict[str, Any] = {
-        group: Count("id", filter=Q(status__in=statuses))
-        for group, statuses in GROUP_STATUSES.items()
+        group: Count("*", filter=Q(status__in=GROUP_STATUSES[group]))
+        for group in (StatusGroup.ACTIVE, StatusGroup.WAITING)
     }
-    aggregates["mine"] = Count("id", filter=Q(assignee=user, status__in=open_statuses))
-    aggregates["unassigned"] = Count("id", filter=Q(assignee=None, status__in=open_statuses))
-    return {k: v or 0 for k, v in visible_tickets(user).aggregate(**aggregates).items()}
+    aggregates["mine"] = Count("*", filter=Q(assignee=user))
+    aggregates["unassigned"] = Count("*", filter=Q(assignee=None))
+    open_counts = visible.filter(status__in=open_statuses).aggregate(**aggregates)
+    counts = {k: v or 0 for k, v in open_counts.items()}
+    closed_rows = visible.filter(status__in=GROUP_STATUSES[StatusGroup.CLOSED]).values("pk")
+    closed = closed_rows[: CLOSED_COUNT_CAP + 1].count()
+    counts[StatusGroup.CLOSED] = min(closed, CLOSED_COUNT_CAP)
+    counts["closed_more"] = int(closed > CLOSED_COUNT_CAP)
+    return counts
 
 
 def filter_tickets(
