@@ -96,7 +96,6 @@ class Summary:
     organizations: int = 0
     tickets: int = 0
     messages: int = 0
-    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, email, password)
 
 
 def workspace_is_empty() -> bool:
@@ -189,13 +188,21 @@ def load_demo() -> Summary:
         organizations=Organization.objects.count(),
         tickets=Ticket.objects.count(),
         messages=Message.objects.count(),
-        logins=[
-            ("admin", people.STAFF[0].email, people.STAFF[0].password),
-            ("agent", people.STAFF[1].email, people.STAFF[1].password),
-            ("customer", *people.CUSTOMER_LOGIN),
-            ("other agents", ", ".join(s.email for s in people.STAFF[2:]), "demo"),
-        ],
     )
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role, email, password) of the demo's sign-ins whose accounts exist."""
+    admin, agent, *others = people.STAFF
+    logins = [
+        *((s.role, s.email, s.password) for s in (admin, agent)),
+        (Role.CUSTOMER, *people.CUSTOMER_LOGIN),
+        *((s.role, s.email, s.password) for s in others),
+    ]
+    existing = set(
+        User.objects.filter(email__in=[e for _, e, _ in logins]).values_list("email", flat=True)
+    )
+    return [login for login in logins if login[1] in existing]
 
 
 def _people(

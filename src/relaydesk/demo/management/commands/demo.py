@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from relaydesk.demo.loader import WorkspaceNotEmpty, load_demo, workspace_is_empty
+from relaydesk.demo.loader import WorkspaceNotEmpty, demo_logins, load_demo, workspace_is_empty
 
 
 class Command(BaseCommand):
@@ -19,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and not workspace_is_empty():
             self.stdout.write("The database already has data: the demo workspace is not loaded.")
+            self.print_logins()
             return
         try:
             summary = load_demo()
@@ -34,6 +35,11 @@ class Command(BaseCommand):
                 f" {summary.tickets} tickets, {summary.messages} messages."
             )
         )
-        self.stdout.write("Sign in at /desk/ with:")
-        for role, email, password in summary.logins:
-            self.stdout.write(f"  {role:<13} {email} / {password}")
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        logins = demo_logins()
+        if logins:
+            self.stdout.write("Demo sign-ins at /desk/ (unless their passwords were changed):")
+        for role, email, password in logins:
+            self.stdout.write(f"  {role:<11} {email} / {password}")
