@@ -63,11 +63,11 @@ def group_counts(user: User) -> dict[str, int]:
     open_statuses = (*GROUP_STATUSES[StatusGroup.ACTIVE], *GROUP_STATUSES[StatusGroup.WAITING])
     visible = visible_tickets(user)
     aggregates: dict[str, Any] = {
-        group: Count("*", filter=Q(status__in=GROUP_STATUSES[group]))
+        group: Count("status", filter=Q(status__in=GROUP_STATUSES[group]))
         for group in (StatusGroup.ACTIVE, StatusGroup.WAITING)
     }
-    aggregates["mine"] = Count("*", filter=Q(assignee=user))
-    aggregates["unassigned"] = Count("*", filter=Q(assignee=None))
+    aggregates["mine"] = Count("status", filter=Q(assignee=user))
+    aggregates["unassigned"] = Count("status", filter=Q(assignee=None))
     open_counts = visible.filter(status__in=open_statuses).aggregate(**aggregates)
     counts = {k: v or 0 for k, v in open_counts.items()}
     closed_rows = visible.filter(status__in=GROUP_STATUSES[StatusGroup.CLOSED]).values("pk")
