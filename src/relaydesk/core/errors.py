@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def _page(request: HttpRequest, template: str, status: int) -> HttpResponse:
-    return render(request, template, status=status)
+def _page(request: HttpRequest, template: str, status: int, message: str = "") -> HttpResponse:
+    return render(request, template, {"message": message}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -13,7 +13,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return _page(request, "errors/403.html", 403)
+    return _page(request, "errors/403.html", 403, str(exception))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
