@@ -1,9 +1,11 @@
 """Runtime: health endpoints, configuration checks and the mail URL."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.checks import run_checks
 from django.test import override_settings
 
+from relaydesk.core import errors
 from relaydesk.core.checks import check_configuration, check_secret_key
 from relaydesk.settings import mailer_from_url
 
@@ -128,3 +130,30 @@ def test_other_mail_urls(url, backend):
 
 def test_file_mail_url_keeps_the_folder():
     assert mailer_from_url("file:///var/mail")["OPTIONS"] == {"file_path": "/var/mail"}
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_404_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "errors/404.html" in [t.name for t in response.templates]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("handler", "status"),
+    [(errors.bad_request, 400), (errors.permission_denied, 403), (errors.page_not_found, 404)],
+)
+def test_error_pages_render_with_their_status(rf, handler, status):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    assert handler(request, Exception("x")).status_code == status
+
+
+@pytest.mark.django_db
+def test_server_error_page_renders(rf):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    response = errors.server_error(request)
+    assert response.status_code == 500
+    assert b"<html" in response.content

@@ -287,3 +287,10 @@ def test_agent_with_full_access_in_both_departments_moves_the_ticket(ticket, sup
     Membership.objects.create(user=supervisor, department=sales)
     services.update_ticket(ticket, actor=supervisor, department=sales)
     assert Ticket.objects.get(pk=ticket.pk).department == sales
+
+
+def test_history_lines_are_immutable(ticket):
+    event = ticket.events.get()
+    event.note = "rewritten"
+    with pytest.raises(ValueError, match="immutable"):
+        event.save()
