@@ -87,7 +87,9 @@ def main() -> None:
         figures.append(scenarios.create_figure(ctx))
     finally:
         seed.delete_extra_tickets(plan)
-    print()
+    print(
+        f"\nLoad average while measuring: {os.getloadavg()[1]:.2f} (5 min) on {os.cpu_count()} CPUs"
+    )
     print(table(figures))
     if not through_pages:
         print("\nThe desk pages did not answer 200: lists and ticket measured as ORM queries.")
@@ -95,7 +97,11 @@ def main() -> None:
     print("\nAll targets met." if not missed else f"\nTargets missed: {', '.join(missed)}")
     results = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_1_5_15": os.getloadavg(),
+            "python": platform.python_version(),
+        },
         "tickets": plan.tickets,
         "messages_per_ticket": plan.messages,
         "seed_seconds": round(seeded, 1) if seeded is not None else None,

@@ -38,12 +38,22 @@ from relaydesk.tickets.models import (
 
 DEPARTMENTS = ("Support", "Sales", "Billing")
 BENCH_AGENT = "agent@bench.example"
-MARKER = "relaydesk bench seed v1: {tickets} tickets"
+MARKER = "relaydesk bench seed v2: {tickets} tickets"
 SPAN = timedelta(days=3 * 365)
 CHUNK = 8000
 
 # Weighted choices as lookup tables of 100 entries: one random number picks a value.
-STATUS_WEIGHTS = {"new": 3, "open": 7, "pending": 5, "on_hold": 2, "solved": 13, "closed": 70}
+# Live work sits in the newest tickets; a few old ones wait forever (pending, on hold).
+RECENT_SHARE = 0.03
+RECENT_STATUS_WEIGHTS = {
+    "new": 12,
+    "open": 28,
+    "pending": 15,
+    "on_hold": 5,
+    "solved": 25,
+    "closed": 15,
+}
+OLD_STATUS_WEIGHTS = {"pending": 2, "on_hold": 1, "solved": 2, "closed": 95}
 PRIORITY_WEIGHTS = {1: 20, 2: 60, 3: 15, 4: 5}
 CHANNEL_WEIGHTS = {
     "email": 50,
@@ -260,7 +270,9 @@ class Seeder:
 
     def ticket_lines(self) -> Iterator[str]:
         plan, rnd = self.plan, self.rnd
-        statuses, priorities = _table(STATUS_WEIGHTS), _table(PRIORITY_WEIGHTS)
+        recent, old = _table(RECENT_STATUS_WEIGHTS), _table(OLD_STATUS_WEIGHTS)
+        first_recent = plan.tickets * (1 - RECENT_SHARE)
+        priorities = _table(PRIORITY_WEIGHTS)
         channels, offset = _table(CHANNEL_WEIGHTS), settings.TICKET_NUMBER_OFFSET
         long_ids = set(plan.long_ticket_ids())
         n = plan.tickets + 1
@@ -270,6 +282,7 @@ class Seeder:
             customer = int(plan.customers * rnd.random() ** 2)
             requester = self.first_customer + customer
             org = self.customer_org[customer]
+            statuses = recent if i > first_recent else old
             status = statuses[int(rnd.random() * len(statuses))]
             department: int | None = int(rnd.random() * 3) if rnd.random() < 0.95 else None
             if i in long_ids:
