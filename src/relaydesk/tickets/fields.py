@@ -24,7 +24,7 @@ def _clean_value(field: CustomField, value: Any) -> Any:
     if value in (None, ""):
         return None
     if field.kind == FieldKind.TEXT:
-        text = str(value).strip()
+        text = str(value).replace("\x00", "").strip()  # PostgreSQL refuses NUL characters
         if len(text) > MAX_TEXT:
             raise ValueError(_("At most %(max)d characters.") % {"max": MAX_TEXT})
         return text or None

@@ -474,7 +474,8 @@ def log_time(ticket: Ticket, *, actor: User, minutes: int, note: str = "") -> Ti
     _require_agent_can_change(actor, ticket)
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 24 * 60:
         raise ValidationError({"minutes": _("Enter between 1 and 1440 minutes.")})
-    entry = TimeEntry.objects.create(ticket=ticket, agent=actor, minutes=minutes, note=note[:250])
+    note = note.replace("\x00", "").strip()[:250]
+    entry = TimeEntry.objects.create(ticket=ticket, agent=actor, minutes=minutes, note=note)
     events.time_logged(ticket, actor=actor, entry=entry)
     return entry
 

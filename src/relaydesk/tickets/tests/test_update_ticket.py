@@ -294,3 +294,11 @@ def test_history_lines_are_immutable(ticket):
     event.note = "rewritten"
     with pytest.raises(ValueError, match="immutable"):
         event.save()
+
+
+def test_nul_characters_are_dropped_from_text_values(ticket, agent, fields):
+    services.update_ticket(ticket, actor=agent, custom_fields={"serial": "A\x00B"})
+    entry = services.log_time(ticket, actor=agent, minutes=5, note="ca\x00ll")
+    assert Ticket.objects.get(pk=ticket.pk).custom_fields == {"serial": "AB"}
+    entry.refresh_from_db()
+    assert entry.note == "call"
