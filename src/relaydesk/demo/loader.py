@@ -72,9 +72,9 @@ EXTRA_TAGS = ("vip", "urgent-follow-up", "escalated")
 STEP_MINUTES = (5, 600)
 # Where the first message of a ticket in each status falls, in days before now.
 START_DAYS = {
-    StatusCategory.NEW: (0, 3),
-    StatusCategory.OPEN: (1, 20),
-    StatusCategory.PENDING: (2, 25),
+    StatusCategory.NEW: (0, 5),
+    StatusCategory.OPEN: (0, 12),
+    StatusCategory.PENDING: (1, 25),
     StatusCategory.ON_HOLD: (3, 40),
     StatusCategory.SOLVED: (3, DAYS),
     StatusCategory.CLOSED: (10, DAYS),
