@@ -31,7 +31,6 @@ from relaydesk.tickets.models import (
     Message,
     Priority,
     StatusCategory,
-    Tag,
     Ticket,
     TicketEvent,
     TicketType,
@@ -67,7 +66,6 @@ AGENT_CHANNELS = {Channel.PHONE, Channel.IN_PERSON, Channel.INTERNAL}
 EMAIL_DOMAINS = ("example.com", "example.org")
 PRODUCTS = ["P300 printer", "R5 router", "Cloud Business"]
 CUSTOM_STATUS = ("Waiting for parts", StatusCategory.ON_HOLD)
-EXTRA_TAGS = ("vip", "urgent-follow-up", "escalated")
 # Time from the previous step of a conversation to the next one, in minutes.
 STEP_MINUTES = (5, 600)
 # Where the first message of a ticket in each status falls, in days before now.
@@ -273,7 +271,6 @@ def _configuration() -> tuple[dict[str, TicketType], dict[tuple[str, str], Categ
         parent, _ = Category.objects.get_or_create(name=parent_name, parent=None)
         categories[scenario.category] = Category.objects.create(name=child_name, parent=parent)
     TicketType.objects.get_or_create(name="Feature request")
-    Tag.objects.bulk_create([Tag(name=name) for name in EXTRA_TAGS])
     name, category = CUSTOM_STATUS
     custom_status = CustomStatus.objects.create(name=name, category=category)
     CustomField.objects.bulk_create(
@@ -360,7 +357,12 @@ def _ticket(
     def say(text: str) -> services.Body:
         return services.Body(text.format(customer=customer.first_name, agent=assignee.first_name))
 
-    tags = [*scenario.tags, *(["vip"] if customer.organization_id and index % 4 == 0 else [])]
+    tags = [
+        *scenario.tags,
+        *(["vip"] if customer.organization_id and index % 4 == 0 else []),
+        *(["urgent-follow-up"] if priority == Priority.URGENT else []),
+        *(["escalated"] if transferred else []),
+    ]
     ticket = services.create_ticket(
         actor=creator,
         requester=customer,
