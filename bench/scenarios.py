@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
 
+from django.conf import settings
 from django.db.models import Q
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
@@ -17,12 +18,19 @@ from bench.measure import Figure, sample
 from bench.seed import BENCH_AGENT, DEPARTMENTS, Plan
 from relaydesk.accounts.models import Department, Role, User
 from relaydesk.tickets import services
-from relaydesk.tickets.models import Channel, Priority, StatusCategory, ticket_number
+from relaydesk.tickets.models import (
+    GROUP_STATUSES,
+    Channel,
+    Priority,
+    StatusCategory,
+    StatusGroup,
+    ticket_number,
+)
 from relaydesk.tickets.visibility import visible_messages, visible_tickets
 
 LIST_TARGET_MS = 50.0
 CREATE_TARGET_MS = 15.0
-PAGE_SIZES = (25, 100)
+PAGE_SIZES = (25, 50, 100)  # 50 is the desk's default (TICKET_LIST_PAGE_SIZE)
 FILTERS = (  # department, status, priority
     ("Support", StatusCategory.OPEN, Priority.HIGH),
     ("Support", StatusCategory.PENDING, Priority.NORMAL),
@@ -71,13 +79,12 @@ def desk_pages_work(ctx: Context) -> bool:
         logging.disable(logging.NOTSET)
 
 
-def deep_cursor(ctx: Context, depth: float = 0.9) -> str:
-    """A keyset cursor `depth` of the way down the agent's default list (active, newest first)."""
+def deep_cursor(ctx: Context, group: str, depth: float = 0.9) -> str:
+    """A keyset cursor `depth` of the way down a group of the agent's list, newest first."""
     from relaydesk.desk import listing
 
-    active = visible_tickets(ctx.agent).filter(status__in=(StatusCategory.NEW, StatusCategory.OPEN))
-    total = active.count()
-    row = active.order_by("-updated_at", "-id")[int(total * depth)]
+    tickets = visible_tickets(ctx.agent).filter(status__in=GROUP_STATUSES[group])
+    row = tickets.order_by("-updated_at", "-id")[int(tickets.count() * depth)]
     row.sort_value = row.updated_at  # type: ignore[attr-defined]
     return listing.make_cursor("updated", row)
 
@@ -99,7 +106,8 @@ def page_figures(ctx: Context) -> list[Figure]:
         calls = [get(u) for u in urls]
         return lambda k: calls[k % len(calls)](k)
 
-    cursor = deep_cursor(ctx)
+    cursor = deep_cursor(ctx, StatusGroup.ACTIVE)
+    closed_cursor = deep_cursor(ctx, StatusGroup.CLOSED)
     filtered = [
         f"/desk/?department={ctx.departments[d].pk}&status={s}&priority={p}" for d, s, p in FILTERS
     ]
@@ -119,6 +127,13 @@ def page_figures(ctx: Context) -> list[Figure]:
                     LIST_TARGET_MS,
                 ),
             ]
+    figures.append(
+        ctx.run(
+            f"closed group, deep page ~90% down ({settings.TICKET_LIST_PAGE_SIZE}/page)",
+            get(f"/desk/?group=closed&after={closed_cursor}"),
+            LIST_TARGET_MS,
+        )
+    )
     figures.append(
         ctx.run(
             f"ticket page, {ctx.plan.long_messages} messages",
