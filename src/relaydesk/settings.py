@@ -167,7 +167,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = HOME / "static"
+# Collected static files; tests serve them straight from the apps (WHITENOISE_USE_FINDERS).
+STATIC_ROOT = None if TESTING else HOME / "static"
 STATICFILES_DIRS = [PROJECT_DIR / "node_modules" / "htmx.org" / "dist"]
 MEDIA_ROOT = HOME / "media"
 STORAGES = {

@@ -10,6 +10,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -118,8 +119,6 @@ class Category(models.Model):
         return f"{self.parent} › {self.name}" if self.parent_id else self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         node: Category | None = self.parent
         while node is not None:
             if node.pk == self.pk:
@@ -172,6 +171,15 @@ class CustomField(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        options = self.options
+        if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+            raise ValidationError({"options": _("Options are a list of texts.")})
+        if self.kind == FieldKind.DROPDOWN and not options:
+            raise ValidationError({"options": _("A dropdown needs at least one option.")})
+        if self.kind != FieldKind.DROPDOWN and options:
+            raise ValidationError({"options": _("Only dropdowns have options.")})
 
 
 class Ticket(models.Model):
