@@ -15,6 +15,7 @@ urlpatterns = [
     path("tickets/<int:number>/properties/", ticket.properties, name="properties"),
     path("tickets/<int:number>/transfer/", ticket.transfer, name="transfer"),
     path("tickets/<int:number>/time/", ticket.log_time, name="log_time"),
+    path("tickets/<int:number>/follow/", ticket.follow, name="follow"),
     path("attachments/<int:attachment_id>/", attachments.download, name="attachment"),
     path("profile/", profile.profile, name="profile"),
     path("profile/language/", profile.set_language, name="set_language"),

@@ -480,6 +480,29 @@ def log_time(ticket: Ticket, *, actor: User, minutes: int, note: str = "") -> Ti
     return entry
 
 
+@transaction.atomic
+def set_following(ticket: Ticket, *, actor: User, following: bool) -> None:
+    """Follow a ticket to hear of its changes, or stop (TK12). Any agent who can see the
+    ticket may follow it, read-only access included."""
+    if not actor.is_agent or not visible_tickets(actor).filter(pk=ticket.pk).exists():
+        raise PermissionDenied(_("You may not follow this ticket."))
+    if ticket.followers.filter(pk=actor.pk).exists() == following:
+        return
+    if following:
+        ticket.followers.add(actor)
+    else:
+        ticket.followers.remove(actor)
+    me = events.value_of(actor)
+    events.field_changed(
+        ticket,
+        actor=actor,
+        field="followers",
+        before=None if following else me,
+        after=me if following else None,
+    )
+    _on_commit_broadcast(ticket, "updated")
+
+
 def get_visible_ticket(user: User, number: int) -> Ticket:
     """The ticket with this number, if this person may see it; `Ticket.DoesNotExist` otherwise."""
     return (

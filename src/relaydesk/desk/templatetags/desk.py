@@ -11,7 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from relaydesk.tickets.models import Ticket
+from relaydesk.tickets.models import CustomField, Ticket
 
 register = template.Library()
 
@@ -46,7 +46,9 @@ def when(value: Any, style: str = "datetime") -> str:
 def field_label(name: str) -> str:
     """The label of a ticket field named in a history line (`custom:<key>` for custom ones)."""
     if name.startswith("custom:"):
-        return name.removeprefix("custom:")
+        key = name.removeprefix("custom:")
+        label = CustomField.objects.filter(key=key).values_list("label", flat=True).first()
+        return label or key
     try:
         return str(getattr(Ticket._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:

@@ -55,6 +55,7 @@ def _context(request: HttpRequest, ticket: Ticket, **forms: forms.Form) -> dict[
         .exclude(pk=ticket.pk)
         .select_related("custom_status")
         .order_by("-updated_at", "-id")[:OTHER_TICKETS],
+        "followers": list(ticket.followers.all()),
         "minutes_logged": ticket.time_entries.aggregate(total=Sum("minutes"))["total"] or 0,
         "composer": ComposerForm(),
         "properties": PropertiesForm(ticket=ticket, tag_names=tag_names),
@@ -199,3 +200,16 @@ def log_time(request: HttpRequest, number: int) -> HttpResponse:
 
     form = TimeForm(request.POST)
     return _act(request, number, form, done="panel_done", failed="panel", action=action)
+
+
+@agent_required
+@require_POST
+def follow(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_or_404(request, number)
+    try:
+        services.set_following(
+            ticket, actor=desk_user(request), following=request.POST.get("following") == "1"
+        )
+    except PermissionDenied as error:
+        return forbidden(request, error)
+    return _answer(request, number, "panel_done")
