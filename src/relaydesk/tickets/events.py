@@ -6,6 +6,7 @@ from typing import Any
 
 from relaydesk.accounts.models import User
 from relaydesk.tickets.models import EventKind, Message, Ticket, TicketEvent, TimeEntry
+from relaydesk.tickets.signals import event_recorded
 
 Value = dict[str, Any] | None
 
@@ -20,7 +21,9 @@ def value_of(obj: Any) -> Value:
 
 
 def _event(ticket: Ticket, actor: User | None, kind: str, **fields: Any) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, **fields)
+    event = TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, **fields)
+    event_recorded.send(sender=TicketEvent, event=event, ticket=ticket)
+    return event
 
 
 def ticket_created(ticket: Ticket, *, actor: User | None) -> TicketEvent:
