@@ -12,7 +12,7 @@ import re
 from typing import Any, Protocol
 
 from django.db import connection
-from django.db.models import BooleanField, Expression, F, FloatField, Func, Q, Value
+from django.db.models import BooleanField, Expression, F, FloatField, Func, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 
 START, STOP = "\x02", "\x03"
@@ -33,29 +33,35 @@ class Backend(Protocol):
     def snippets(self, ids: list[int], text: str, *, notes: bool) -> dict[int, str]: ...
 
 
+CONFIGS = ("english", "russian", "romanian")
+
+
+def tsquery(text: str) -> str:
+    """The words as a tsquery, computed once by the server and then passed as a constant (so
+    the planner can weigh it against the column statistics): the web-search syntax read by
+    each stemming configuration, OR-ed, plus (without a quoted phrase) every word as an
+    unaccented prefix: partial words, Polish typed without diacritics."""
+    parts = [f"websearch_to_tsquery('{c}', %s)" for c in CONFIGS]
+    parts.append("websearch_to_tsquery('simple', unaccent(%s))")
+    params: list[Any] = [text] * len(parts)
+    terms = words(text)
+    if terms and '"' not in text and all(len(t) >= MIN_PREFIX for t in terms):
+        parts.append("to_tsquery('simple', unaccent(%s))")
+        params.append(" & ".join(f"{t}:*" for t in terms))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({' || '.join(parts)})::text", params)
+        row = cursor.fetchone()
+    return str(row[0]) if row else ""
+
+
 class TsQuery(Func):
-    """The words as a tsquery: the web-search syntax read by each stemming configuration,
-    OR-ed, plus (without a quoted phrase) every word as an unaccented prefix: partial words,
-    Polish typed without diacritics."""
+    """A computed tsquery as a constant."""
 
-    CONFIGS = ("english", "russian", "romanian")
-    output_field: Any = BooleanField()
+    template = "%(expressions)s::tsquery"
+    output_field: Any = TextField()
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def as_sql(  # type: ignore[override]
-        self, compiler: Any, connection: Any, **extra: Any
-    ) -> tuple[str, list[Any]]:
-        parts = [f"websearch_to_tsquery('{c}', %s)" for c in self.CONFIGS]
-        parts.append("websearch_to_tsquery('simple', unaccent(%s))")
-        params: list[Any] = [self.text] * len(parts)
-        terms = words(self.text)
-        if terms and '"' not in self.text and all(len(t) >= MIN_PREFIX for t in terms):
-            parts.append("to_tsquery('simple', unaccent(%s))")
-            params.append(" & ".join(f"{t}:*" for t in terms))
-        return "(" + " || ".join(parts) + ")", params
+    def __init__(self, query: str) -> None:
+        super().__init__(Value(query))
 
 
 class Matches(Func):
@@ -80,11 +86,19 @@ class Rank(Func):
 
 
 class PostgreSQLBackend:
+    def __init__(self) -> None:
+        self.queries: dict[str, str] = {}
+
+    def query(self, text: str) -> TsQuery:
+        if text not in self.queries:
+            self.queries[text] = tsquery(text)
+        return TsQuery(self.queries[text])
+
     def condition(self, text: str, *, notes: bool) -> Q:
         public = "search_document__public_vector"
-        matched = Q(Matches(F(public), TsQuery(text)))
+        matched = Q(Matches(F(public), self.query(text)))
         if notes:
-            matched |= Q(Matches(F("search_document__note_vector"), TsQuery(text)))
+            matched |= Q(Matches(F("search_document__note_vector"), self.query(text)))
         if words(text):
             matched |= Q(TrigramTitle(Value(text), F("search_document__title")))
         return matched
@@ -98,20 +112,19 @@ class PostgreSQLBackend:
                 template="(%(expressions)s)",
                 arg_joiner=" || ",
             )
-        return Rank(vector, TsQuery(text))
+        return Rank(vector, self.query(text))
 
     def snippets(self, ids: list[int], text: str, *, notes: bool) -> dict[int, str]:
         if not ids:
             return {}
         body = "public_text || E'\\n' || note_text" if notes else "public_text"
         options = f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10, MaxFragments=2"
-        query, params = TsQuery(text).as_sql(None, connection)
         sql = (
-            f"SELECT ticket_id, ts_headline(config::regconfig, {body}, {query}, %s)"  # noqa: S608 (fixed SQL; words are parameters)
+            f"SELECT ticket_id, ts_headline(config::regconfig, {body}, %s::tsquery, %s)"  # noqa: S608 (fixed SQL; words are parameters)
             " FROM search_searchdocument WHERE ticket_id = ANY(%s)"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, options, ids])
+            cursor.execute(sql, [self.queries.get(text) or tsquery(text), options, ids])
             return {pk: snippet for pk, snippet in cursor.fetchall() if START in snippet}
 
 
