@@ -12,17 +12,11 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from django.db.models import Max
-from django.test import Client
-
-from bench.measure import Figure
-from bench.scenarios import Context
-from bench.seed import DEPARTMENTS
-from relaydesk.search.indexer import rebuild
-from relaydesk.search.models import SearchDocument
-from relaydesk.tickets import services
-from relaydesk.tickets.models import Channel, Ticket, ticket_number
+if TYPE_CHECKING:  # models import only after django.setup(): `main` runs this module alone
+    from bench.measure import Figure
+    from bench.scenarios import Context
 
 SEARCH_TARGET_MS = 100.0
 RARE_WORD = "xylophonic"
@@ -31,6 +25,12 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/relaydesk_bench_search"
 
 def ensure_index() -> None:
     """Documents for every seeded ticket (a bulk seed bypasses the services)."""
+    from django.db.models import Max
+
+    from relaydesk.search.indexer import rebuild
+    from relaydesk.search.models import SearchDocument
+    from relaydesk.tickets.models import Ticket
+
     last = Ticket.objects.aggregate(m=Max("pk"))["m"] or 0
     if SearchDocument.objects.filter(pk=last).exists():
         return
@@ -41,6 +41,10 @@ def ensure_index() -> None:
 
 def _rare_tickets(ctx: Context) -> None:
     """A few tickets with a word nothing else has (removed with the other extra tickets)."""
+    from bench.seed import DEPARTMENTS
+    from relaydesk.tickets import services
+    from relaydesk.tickets.models import Channel
+
     support = ctx.departments[DEPARTMENTS[0]]
     requester = ctx.agent.__class__.objects.get(pk=ctx.customers[0])
     for n in range(5):
@@ -55,6 +59,10 @@ def _rare_tickets(ctx: Context) -> None:
 
 
 def figures(ctx: Context) -> list[Figure]:
+    from django.test import Client
+
+    from relaydesk.tickets.models import ticket_number
+
     ensure_index()
     _rare_tickets(ctx)
     client = Client()
@@ -102,6 +110,7 @@ def main() -> None:
     django.setup()
     from bench.__main__ import prepare
     from bench.measure import table
+    from bench.scenarios import Context
     from bench.seed import Plan, delete_extra_tickets
 
     plan = Plan(tickets=args.tickets, messages=args.messages)
