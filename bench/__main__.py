@@ -71,7 +71,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from bench import scenarios, seed
+    from bench import scenarios, search, seed
     from bench.measure import queries_by_page_size, table
 
     plan = seed.Plan(tickets=args.tickets)
@@ -84,6 +84,7 @@ def main() -> None:
     figures = scenarios.page_figures(ctx)
     try:
         figures.append(scenarios.create_figure(ctx))
+        figures += search.figures(ctx)
     finally:
         seed.delete_extra_tickets(plan)
     print(
