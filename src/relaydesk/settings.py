@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "relaydesk.accounts",
     "relaydesk.tickets",
     "relaydesk.desk",
+    "relaydesk.api",
+    "ninja",
     "relaydesk.demo",
 ]
 
@@ -204,6 +206,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 TICKET_NUMBER_OFFSET = 10000
 TICKET_LIST_PAGE_SIZE = 50
+
+# REST API (AP1): requests a minute per token (or per signed-in person).
+API_RATE_LIMIT = env_int("RELAYDESK_API_RATE_LIMIT", 600)
 
 
 def mailer_from_url(url: str) -> dict[str, object]:
