@@ -278,7 +278,7 @@ def add_message(
 
 @router.get(
     "/attachments/{attachment_id}",
-    response={200: None, **COMMON},
+    response=COMMON,
     url_name="attachment",
     openapi_extra={
         "responses": {
