@@ -6,6 +6,8 @@ from ninja import NinjaAPI
 
 from relaydesk.api import problems
 from relaydesk.api.auth import AUTH
+from relaydesk.api.catalog import router as catalog_router
+from relaydesk.api.people import router as people_router
 from relaydesk.api.tickets import router as tickets_router
 
 api = NinjaAPI(
@@ -19,3 +21,5 @@ api = NinjaAPI(
 )
 problems.install(api)
 api.add_router("", tickets_router)
+api.add_router("", people_router)
+api.add_router("", catalog_router)
