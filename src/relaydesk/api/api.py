@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from relaydesk.api import problems
 from relaydesk.api.auth import AUTH
@@ -10,7 +13,23 @@ from relaydesk.api.catalog import router as catalog_router
 from relaydesk.api.people import router as people_router
 from relaydesk.api.tickets import router as tickets_router
 
-api = NinjaAPI(
+
+class RelaydeskAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Failures are documented with the media type they are sent with."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[problems.CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = RelaydeskAPI(
     title="Relaydesk API",
     version="1",
     description="Everything the desk can do, a program can do. See docs/api.md.",

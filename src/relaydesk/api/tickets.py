@@ -285,7 +285,8 @@ def add_message(
             "200": {
                 "description": "The file.",
                 "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                    "image/*": {"schema": {"type": "string", "format": "binary"}},
                 },
             }
         }
