@@ -58,11 +58,13 @@ def customer_field_keys() -> set[str]:
     return set(CustomField.objects.filter(customer_visible=True).values_list("key", flat=True))
 
 
-def ticket(ticket: Ticket, *, viewer: User, visible_keys: set[str] | None = None) -> dict[str, Any]:
-    """The ticket as `viewer` may see it. Customers get only the custom fields shown to them
-    (pass `visible_keys` once for a whole list)."""
+def ticket(
+    ticket: Ticket, *, viewer: User | None, visible_keys: set[str] | None = None
+) -> dict[str, Any]:
+    """The ticket as `viewer` may see it (None: the system, for webhooks). Customers get only
+    the custom fields shown to them (pass `visible_keys` once for a whole list)."""
     fields = ticket.custom_fields
-    if not viewer.is_agent:
+    if viewer is not None and not viewer.is_agent:
         keys = customer_field_keys() if visible_keys is None else visible_keys
         fields = {k: v for k, v in fields.items() if k in keys}
     return {
