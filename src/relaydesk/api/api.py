@@ -10,6 +10,7 @@ from ninja.openapi.schema import OpenAPISchema
 from relaydesk.api import problems
 from relaydesk.api.auth import AUTH
 from relaydesk.api.catalog import router as catalog_router
+from relaydesk.api.imports import router as imports_router
 from relaydesk.api.people import router as people_router
 from relaydesk.api.tickets import router as tickets_router
 
@@ -42,3 +43,4 @@ problems.install(api)
 api.add_router("", tickets_router)
 api.add_router("", people_router)
 api.add_router("", catalog_router)
+api.add_router("", imports_router)
