@@ -11,6 +11,7 @@ import pytest
 from relaydesk.api import tokens
 from relaydesk.api.models import Scope
 from relaydesk.tickets.models import MessageKind, Ticket
+from relaydesk.webhooks.models import Endpoint
 
 DOC = Path(__file__).resolve().parents[4] / "docs" / "api.md"
 
@@ -21,7 +22,7 @@ def shell_blocks() -> list[str]:
 
 @pytest.mark.skipif(not (shutil.which("curl") and shutil.which("jq")), reason="needs curl and jq")
 def test_every_curl_example_in_the_api_doc_runs(
-    transactional_db, live_server, agent, support, tmp_path
+    transactional_db, live_server, agent, admin_user, support, tmp_path
 ):
     blocks = shell_blocks()
     assert len(blocks) >= 8
@@ -30,6 +31,7 @@ def test_every_curl_example_in_the_api_doc_runs(
         **os.environ,
         "RELAYDESK_URL": live_server.url,
         "TOKEN": tokens.issue(user=agent, name="docs", scope=Scope.WRITE),
+        "ADMIN_TOKEN": tokens.issue(user=admin_user, name="docs", scope=Scope.WRITE),
     }
     result = subprocess.run(
         ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
@@ -42,3 +44,18 @@ def test_every_curl_example_in_the_api_doc_runs(
     assert ticket.time_entries.get().minutes == 15
     assert f"Ticket {ticket.number}" in result.stdout
     assert '"field": "subject"' in result.stdout
+    assert '"would_create": 1' in result.stdout
+    assert Endpoint.objects.get().url == "https://crm.example.com/hooks/relaydesk"
+
+
+def test_the_documented_signature_check_accepts_our_signatures():
+    import time
+
+    from relaydesk.webhooks import signing
+
+    (code,) = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 (our own documentation)
+    header = signing.sign("whsec_x", b'{"id":"1"}', int(time.time()))
+    assert namespace["verify"]("whsec_x", b'{"id":"1"}', header)
+    assert not namespace["verify"]("whsec_x", b'{"id":"2"}', header)
