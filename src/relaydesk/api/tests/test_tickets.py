@@ -222,3 +222,30 @@ def test_time_entries_are_logged_and_listed(agent, ticket):
     assert created.status_code == 201, created.content
     listed = api.get(f"/tickets/{ticket.number}/time-entries").json()
     assert [(e["minutes"], e["note"]) for e in listed] == [(15, "call")]
+
+
+def test_list_query_count_does_not_grow_with_the_page(agent, customer, support):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(n):
+        for i in range(n):
+            services.create_ticket(
+                actor=agent,
+                requester=customer,
+                subject=f"Q{i}",
+                body=services.Body("x"),
+                channel=Channel.PHONE,
+                department=support,
+                tags=["a", f"t{i}"],
+            )
+
+    api = api_as(agent)
+    make(2)
+    api.get("/tickets")  # the token's first use is noted once
+    with CaptureQueriesContext(connection) as small:
+        assert len(api.get("/tickets").json()["items"]) == 2
+    make(20)
+    with CaptureQueriesContext(connection) as large:
+        assert len(api.get("/tickets").json()["items"]) == 22
+    assert len(large.captured_queries) == len(small.captured_queries)
