@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import User
@@ -16,15 +18,17 @@ from relaydesk.api.models import IdempotentRequest
 from relaydesk.api.problems import ApiProblem
 
 MAX_KEY = 200
+KEEP = datetime.timedelta(hours=24)  # a key may be used again for another request after this
 Answer = tuple[int, dict[str, Any]]
 
 
 def run_once(
     *, user: User, key: str | None, scope: str, payload: Any, produce: Callable[[], Answer]
 ) -> tuple[Answer, bool]:
-    """Run `produce` once per (user, key); a repeat with the same request replays the stored
-    answer (second value True). The record is written in the same transaction as the create,
-    so a failed create leaves the key free and a concurrent repeat waits for the first."""
+    """Run `produce` once per (user, key) for 24 hours; a repeat with the same request replays
+    the stored answer (second value True). The record is written in the same transaction as
+    the create, so a failed create leaves the key free and a concurrent repeat waits for the
+    first."""
     if key is None:
         return produce(), False
     key = key.strip()
@@ -37,6 +41,9 @@ def run_once(
     canonical = json.dumps([scope, payload], sort_keys=True, cls=DjangoJSONEncoder, default=str)
     fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
     with transaction.atomic():
+        IdempotentRequest.objects.filter(
+            user=user, key=key, created_at__lt=timezone.now() - KEEP
+        ).delete()
         try:
             with transaction.atomic():
                 record = IdempotentRequest.objects.create(

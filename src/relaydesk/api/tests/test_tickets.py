@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from relaydesk.api.tests.conftest import api_as
 from relaydesk.tickets import services
 from relaydesk.tickets.models import Channel, MessageKind, Ticket
@@ -249,3 +251,19 @@ def test_list_query_count_does_not_grow_with_the_page(agent, customer, support):
     with CaptureQueriesContext(connection) as large:
         assert len(api.get("/tickets").json()["items"]) == 22
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_an_idempotency_key_is_free_again_after_a_day(agent, support):
+    import datetime
+
+    from relaydesk.api.models import IdempotentRequest
+
+    api = api_as(agent)
+    payload = {"subject": "Daily", "body": "Report", "requester_email": "d@client.test"}
+    assert api.post("/tickets", payload, HTTP_IDEMPOTENCY_KEY="daily").status_code == 201
+    IdempotentRequest.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    again = api.post("/tickets", payload, HTTP_IDEMPOTENCY_KEY="daily")
+    assert again.status_code == 201
+    assert "Idempotent-Replayed" not in again
+    assert Ticket.objects.filter(subject="Daily").count() == 2
+    assert IdempotentRequest.objects.count() == 1
