@@ -6,7 +6,12 @@ from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -125,6 +130,12 @@ def install(api: NinjaAPI) -> None:
             headers={"Retry-After": str(wait)},
         )
 
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem(413, _("The request is too large."))
+
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return problem(400, _("The request is malformed."))
+
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem(exc.status_code, str(exc.message))
 
@@ -138,10 +149,20 @@ def install(api: NinjaAPI) -> None:
         ObjectDoesNotExist: on_missing,
         Throttled: on_throttled,
         HttpError: on_http_error,
+        RequestDataTooBig: on_too_big,
+        SuspiciousOperation: on_suspicious,
     }
     for exception, handler in handlers.items():
         api.add_exception_handler(exception, handler)
 
 
 # The failures every operation may answer, for the OpenAPI document.
-COMMON = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
+COMMON = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    413: Problem,
+    422: Problem,
+    429: Problem,
+}
