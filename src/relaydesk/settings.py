@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "relaydesk.tickets",
     "relaydesk.desk",
     "relaydesk.search",
+    "relaydesk.api",
+    "relaydesk.webhooks",
+    "ninja",
     "relaydesk.demo",
 ]
 
@@ -205,6 +208,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 TICKET_NUMBER_OFFSET = 10000
 TICKET_LIST_PAGE_SIZE = 50
+
+# REST API (AP1): requests a minute per token (or per signed-in person).
+API_RATE_LIMIT = env_int("RELAYDESK_API_RATE_LIMIT", 600)
+
+# Webhooks (AP2): attempts per delivery, failures in a row before an endpoint is disabled,
+# seconds per request; private addresses only where explicitly allowed (tests, closed networks).
+WEBHOOK_MAX_ATTEMPTS = env_int("RELAYDESK_WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_DISABLE_AFTER = env_int("RELAYDESK_WEBHOOK_DISABLE_AFTER", 20)
+WEBHOOK_TIMEOUT = env_int("RELAYDESK_WEBHOOK_TIMEOUT", 10)
+WEBHOOK_ALLOW_PRIVATE = env_bool("RELAYDESK_WEBHOOK_ALLOW_PRIVATE")
 
 
 def mailer_from_url(url: str) -> dict[str, object]:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from relaydesk.api.api import api
 from relaydesk.core import views as core_views
 
 admin.site.site_header = admin.site.site_title = "Relaydesk"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("desk/search/", include("relaydesk.search.urls")),
     path("desk/", include("relaydesk.desk.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", RedirectView.as_view(pattern_name="desk:home", permanent=False), name="home"),
 ]

@@ -7,7 +7,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from relaydesk.accounts.models import Role, User
+from relaydesk.accounts.models import Organization, Role, User
 
 MAX_NAME = 200
 
@@ -33,3 +33,31 @@ def find_or_create_customer(email: str, name: str = "") -> User:
     if not user.is_active:
         raise ValidationError({"requester": _("This customer's account is disabled.")})
     return user
+
+
+def create_customer(
+    *, email: str, name: str = "", organization: Organization | None = None, phone: str = ""
+) -> User:
+    """A new customer (no usable password until they set one). An address in use is refused."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid email address.")}) from None
+    taken = ValidationError(
+        {"email": ValidationError(_("Someone already uses this address."), code="taken")}
+    )
+    if User.objects.filter(email=email).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email,
+                None,
+                role=Role.CUSTOMER,
+                name=" ".join((name or "").split())[:MAX_NAME],
+                organization=organization,
+                phone=" ".join((phone or "").split())[:40],
+            )
+    except IntegrityError:  # created meanwhile by another request
+        raise taken from None

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from relaydesk.desk.views import attachments, auth, lists, new, profile, ticket
+from relaydesk.desk.views import attachments, auth, lists, new, profile, ticket, tokens
 
 app_name = "desk"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/", attachments.download, name="attachment"),
     path("profile/", profile.profile, name="profile"),
     path("profile/language/", profile.set_language, name="set_language"),
+    path("profile/tokens/", tokens.token_list, name="tokens"),
+    path("profile/tokens/<int:token_id>/revoke/", tokens.revoke, name="revoke_token"),
 ]

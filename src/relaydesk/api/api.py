@@ -1,0 +1,48 @@
+"""The REST API at /api/v1/ (AP1): one NinjaAPI, problem+json errors, token or session auth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+
+from relaydesk.api import problems
+from relaydesk.api.auth import AUTH
+from relaydesk.api.catalog import router as catalog_router
+from relaydesk.api.imports import router as imports_router
+from relaydesk.api.people import router as people_router
+from relaydesk.api.tickets import router as tickets_router
+from relaydesk.webhooks.api import router as webhooks_router
+
+
+class RelaydeskAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Failures are documented with the media type they are sent with."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[problems.CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = RelaydeskAPI(
+    title="Relaydesk API",
+    version="1",
+    description="Everything the desk can do, a program can do. See docs/api.md.",
+    auth=AUTH,
+    urls_namespace="api-1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+problems.install(api)
+api.add_router("", tickets_router)
+api.add_router("", people_router)
+api.add_router("", catalog_router)
+api.add_router("", imports_router)
+api.add_router("", webhooks_router)

@@ -1,0 +1,220 @@
+"""The webhook outbox: every ticket event becomes a persisted delivery per subscribed endpoint
+(in the event's transaction), sent by a task after commit, retried with backoff, and the
+endpoint disabled after persistent failures with a notice to the administrators (AP2)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relaydesk.accounts.models import Role, User
+from relaydesk.api import serialize
+from relaydesk.tickets.models import EventKind, Ticket, TicketEvent
+from relaydesk.webhooks import keys, signing, transport
+from relaydesk.webhooks.models import Delivery, DeliveryState, Endpoint, EventType
+
+logger = logging.getLogger(__name__)
+
+EVENT_TYPES = {
+    EventKind.CREATED: EventType.TICKET_CREATED,
+    EventKind.MESSAGE: EventType.MESSAGE_CREATED,
+    EventKind.FIELD: EventType.TICKET_UPDATED,
+    EventKind.TAGS: EventType.TICKET_UPDATED,
+    EventKind.TRANSFER: EventType.TICKET_UPDATED,
+    EventKind.TIME: EventType.TIME_LOGGED,
+}
+BACKOFF_BASE = 30  # seconds; attempt n waits BACKOFF_BASE * 4 ** (n - 1), at most a day
+BACKOFF_MAX = 24 * 3600
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(seconds=min(BACKOFF_BASE * 4 ** (attempts - 1), BACKOFF_MAX))
+
+
+def payload_for(event: TicketEvent, ticket: Ticket, event_type: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "type": event_type,
+        "occurred_at": event.created_at,
+        "actor": serialize.ref(event.actor),
+        "ticket": serialize.ticket(ticket, viewer=None),
+    }
+    if event.message is not None:
+        data["message"] = serialize.message(event.message)
+    if event_type == EventType.TICKET_UPDATED:
+        data["change"] = {"field": event.field, "before": event.before, "after": event.after}
+    if event_type == EventType.TIME_LOGGED:
+        data["time"] = {"minutes": (event.after or {}).get("minutes"), "note": event.note}
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def on_event(sender: Any, *, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> None:
+    """`event_recorded` receiver, inside the change's transaction: the outbox rows commit or
+    roll back with the change itself."""
+    event_type = EVENT_TYPES.get(EventKind(event.kind))
+    if event_type is None:
+        return
+    endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event_type)]
+    if not endpoints:
+        return
+    ticket = Ticket.objects.select_related(
+        "requester", "assignee", "department", "organization", "type", "custom_status"
+    ).get(pk=ticket.pk)
+    payload = payload_for(event, ticket, event_type)
+    deliveries = Delivery.objects.bulk_create(
+        Delivery(endpoint=e, event_type=event_type, payload=payload) for e in endpoints
+    )
+    ids = [d.pk for d in deliveries]
+    transaction.on_commit(lambda: [deliver.enqueue(i) for i in ids])
+
+
+def body_of(delivery: Delivery) -> bytes:
+    envelope = {"id": str(delivery.event_id), **delivery.payload}
+    return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
+
+
+@task()
+def deliver(delivery_id: int) -> None:
+    """One attempt. The row is claimed with a conditional UPDATE, so two workers never send the
+    same delivery at once; nothing is locked while the request is in flight."""
+    claimed = Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
+        state=DeliveryState.SENDING, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return
+    delivery = Delivery.objects.select_related("endpoint").get(pk=delivery_id)
+    endpoint = delivery.endpoint
+    body = body_of(delivery)
+    headers = {
+        signing.HEADER: signing.sign(keys.unseal(endpoint.sealed_secret), body, int(time.time())),
+        "Relaydesk-Event": delivery.event_type,
+        "Relaydesk-Delivery": str(delivery.event_id),
+    }
+    status: int | None = None
+    response = error = ""
+    permanent = False
+    try:
+        answer = transport.post(endpoint.url, body, headers)
+        status, response = answer.status, answer.body
+    except transport.Refused as refused:
+        error, permanent = str(refused), True
+    except (OSError, ValueError) as failure:  # timeouts, refused connections, TLS, bad answers
+        error = f"{type(failure).__name__}: {failure}"[:500]
+    _record(delivery, status=status, response=response, error=error, permanent=permanent)
+
+
+def _record(
+    delivery: Delivery, *, status: int | None, response: str, error: str, permanent: bool
+) -> None:
+    now = timezone.now()
+    ok = status is not None and 200 <= status < 300
+    delivery.last_status, delivery.last_response, delivery.last_error = status, response, error
+    if ok:
+        delivery.state, delivery.delivered_at, delivery.next_attempt_at = (
+            DeliveryState.DELIVERED,
+            now,
+            None,
+        )
+    elif permanent or delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
+    else:
+        delivery.state = DeliveryState.PENDING
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+    delivery.save()
+    endpoints = Endpoint.objects.filter(pk=delivery.endpoint_id)
+    if ok:
+        endpoints.update(consecutive_failures=0)
+        return
+    endpoints.update(consecutive_failures=F("consecutive_failures") + 1)
+    if delivery.state == DeliveryState.PENDING:
+        deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+    disabled = endpoints.filter(
+        is_active=True, consecutive_failures__gte=settings.WEBHOOK_DISABLE_AFTER
+    ).update(
+        is_active=False,
+        disabled_reason=_("Disabled after %(n)d failed deliveries in a row.")
+        % {"n": settings.WEBHOOK_DISABLE_AFTER},
+    )
+    if disabled:
+        notify_disabled.enqueue(delivery.endpoint_id)
+
+
+@task()
+def notify_disabled(endpoint_id: int) -> None:
+    endpoint = Endpoint.objects.filter(pk=endpoint_id).first()
+    admins = list(
+        User.objects.filter(role=Role.ADMIN, is_active=True).values_list("email", flat=True)
+    )
+    if endpoint is None or not admins:
+        return
+    send_mail(
+        subject=_("Webhook disabled: %(name)s") % {"name": endpoint.name},
+        message=_(
+            "The webhook endpoint %(name)s (%(url)s) failed %(n)d times in a row and is now "
+            "disabled. See its delivery log in %(admin)s, fix the receiver, then turn it on "
+            "again and redeliver what it missed."
+        )
+        % {
+            "name": endpoint.name,
+            "url": endpoint.url,
+            "n": endpoint.consecutive_failures,
+            "admin": f"{settings.BASE_URL}/admin/webhooks/delivery/",
+        },
+        from_email=None,
+        recipient_list=admins,
+    )
+
+
+@transaction.atomic
+def redeliver(delivery: Delivery, *, actor: User) -> Delivery:
+    """Send an event again (same event id, so receivers can tell a repeat): a new delivery."""
+    if actor.role != Role.ADMIN:
+        raise ValidationError(_("Only administrators redeliver webhooks."))
+    if not Endpoint.objects.filter(pk=delivery.endpoint_id, is_active=True).exists():
+        raise ValidationError(_("Turn the endpoint on before redelivering."))
+    again = Delivery.objects.create(
+        endpoint_id=delivery.endpoint_id,
+        event_id=delivery.event_id,
+        event_type=delivery.event_type,
+        payload=delivery.payload,
+    )
+    transaction.on_commit(lambda: deliver.enqueue(again.pk))
+    return again
+
+
+def create_endpoint(
+    *, actor: User, name: str, url: str, events: list[str] | None = None
+) -> tuple[Endpoint, str]:
+    """A new endpoint and its signing secret (shown to the caller once more here)."""
+    if actor.role != Role.ADMIN:
+        raise ValidationError(_("Only administrators add webhooks."))
+    unknown = sorted(set(events or []) - set(EventType.values))
+    if unknown:
+        raise ValidationError({"events": _("Unknown events: %(e)s") % {"e": ", ".join(unknown)}})
+    try:
+        transport.check_url(url)
+    except transport.Refused as refused:
+        raise ValidationError({"url": str(refused)}) from None
+    secret = keys.new_secret()
+    endpoint = Endpoint(
+        name=" ".join((name or "").split())[:100],
+        url=url,
+        events=sorted(set(events or [])),
+        sealed_secret=keys.seal(secret),
+        created_by=actor,
+    )
+    endpoint.full_clean()
+    endpoint.save()
+    return endpoint, secret
