@@ -9,6 +9,7 @@ admin.site.site_header = admin.site.site_title = "Relaydesk"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("desk/sla/", include("relaydesk.sla.urls")),
     path("desk/", include("relaydesk.desk.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,8 +1,8 @@
 """Calendars and policies as the clock uses them, loaded once per configuration change.
 
-Every process keeps the active policies with their calendars in memory and reloads them when
-any policy or calendar changed (one small query per recompute tells), so recomputing a ticket
-costs no configuration queries.
+Every process keeps the active policies with their calendars in memory, so recomputing a ticket
+costs no configuration queries; a change is seen at once in the process that made it and within
+`RELOAD_SECONDS` in the others.
 """
 
 from __future__ import annotations
@@ -10,15 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
 from django.db.models import Count, Max
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from relaydesk.sla import hours
-from relaydesk.sla.models import Calendar, Kind, Policy
+from relaydesk.sla.models import BusinessRange, Calendar, Holiday, Kind, Policy, Target
 
 
 @functools.lru_cache(maxsize=64)
@@ -110,25 +113,51 @@ def load_policies() -> list[Rules]:
     return [_rules(p) for p in policies]
 
 
+# Other processes see a configuration change within this many seconds (and the admin queues a
+# recompute of the open tickets after it); this process sees it at once (signals below).
+# Tests check every time: their rolled-back rows send no signals.
+RELOAD_SECONDS = 0.0 if settings.TESTING else 2.0
+_cache: dict[str, Any] = {}
+_lock = threading.Lock()
+
+
+def forget(*args: Any, **kwargs: Any) -> None:
+    """Drop this process's copy of the configuration."""
+    with _lock:
+        _cache.clear()
+
+
 def _version() -> tuple[Any, ...]:
     policies = Policy.objects.aggregate(n=Count("id"), t=Max("updated_at"))
     calendars = Calendar.objects.aggregate(n=Count("id"), t=Max("updated_at"))
     return (policies["n"], policies["t"], calendars["n"], calendars["t"])
 
 
-_cache: dict[str, Any] = {}
-_lock = threading.Lock()
-
-
 def policies() -> list[Rules]:
-    """The active policies in order, reloaded when the configuration changed."""
-    version = _version()
+    """The active policies in order."""
     with _lock:
-        if _cache.get("version") != version:
-            _cache["policies"] = load_policies()
-            _cache["version"] = version
+        now = time.monotonic()
+        if _cache.get("checked", -RELOAD_SECONDS) + RELOAD_SECONDS <= now:
+            version = _version()
+            if _cache.get("version") != version or "policies" not in _cache:
+                _cache["policies"] = load_policies()
+                _cache["version"] = version
+            _cache["checked"] = now
         return list(_cache["policies"])
+
+
+def uses_tags() -> bool:
+    return any(rules.tags for rules in policies())
 
 
 def match(ticket: Any, tag_ids: frozenset[int]) -> Rules | None:
     return next((rules for rules in policies() if rules.matches(ticket, tag_ids)), None)
+
+
+for model in (Policy, Calendar, Target, BusinessRange, Holiday):
+    post_save.connect(forget, sender=model, dispatch_uid=f"sla-forget-save-{model.__name__}")
+    post_delete.connect(forget, sender=model, dispatch_uid=f"sla-forget-delete-{model.__name__}")
+for relation in ("departments", "organizations", "ticket_types", "tags"):
+    m2m_changed.connect(
+        forget, sender=getattr(Policy, relation).through, dispatch_uid=f"sla-forget-{relation}"
+    )

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -85,6 +86,8 @@ def load_history(ticket: Ticket) -> clock.History:
 
 
 def tag_ids(ticket: Ticket) -> frozenset[int]:
+    if not calendars.uses_tags():
+        return frozenset()
     return frozenset(ticket.tags.values_list("pk", flat=True))
 
 
@@ -161,7 +164,11 @@ def store(items: list[Item], *, now: dt.datetime) -> None:
                 due_kind=first.kind if first else "",
             )
         )
-    if changed:
+    if len(changed) == 1:  # one ticket's change: a plain UPDATE is far cheaper to build
+        Ticket.objects.filter(pk=changed[0].pk).update(
+            **{name: getattr(changed[0], name) for name in DUE_COLUMNS.values()}
+        )
+    elif changed:
         Ticket.objects.bulk_update(changed, list(DUE_COLUMNS.values()))
     TicketSla.objects.bulk_create(
         states,
@@ -170,6 +177,9 @@ def store(items: list[Item], *, now: dt.datetime) -> None:
         update_fields=["policy", "paused", "due_at", "risk_at", "due_kind"],
     )
     _store_records(items, now=now)
+
+
+RECORD_VALUES = ("policy_id", "due_at", "met_at", "breached_at")
 
 
 def _store_records(items: list[Item], *, now: dt.datetime) -> None:
@@ -209,7 +219,12 @@ def _store_records(items: list[Item], *, now: dt.datetime) -> None:
     if new:
         Record.objects.bulk_create([r for r, _ in new])
         timers.extend((r.pk, c.due_at, c.risk_at) for r, c in new if c.met_at is None and c.due_at)
-    if updated:
+    if len(updated) <= 2:
+        for record in updated:
+            Record.objects.filter(pk=record.pk).update(
+                **{name: getattr(record, name) for name in RECORD_VALUES}
+            )
+    else:
         Record.objects.bulk_update(updated, ["policy", "due_at", "met_at", "breached_at"])
     # Cycles that no longer exist (the target was removed): keep only their breaches.
     gone = [r.pk for r in existing.values() if r.breached_at is None]
@@ -232,17 +247,20 @@ def schedule(timers: list[tuple[int, dt.datetime, dt.datetime | None]]) -> None:
 OPEN_STATUSES = [s for s in StatusCategory.values if s not in clock.ALWAYS_STOPPED]
 
 
-def recompute_open(*, batch: int = 2000) -> int:
-    """Recompute every open ticket, a batch per transaction; the number recomputed."""
+def recompute_all(tickets: QuerySet[Ticket], *, batch: int = 2000) -> int:
+    """Recompute these tickets a batch per transaction, in id order; how many were done."""
     done = 0
     last = 0
     while True:
         with transaction.atomic():
-            tickets = list(
-                Ticket.objects.filter(status__in=OPEN_STATUSES, pk__gt=last).order_by("pk")[:batch]
-            )
-            if not tickets:
+            chunk = list(tickets.filter(pk__gt=last).order_by("pk")[:batch])
+            if not chunk:
                 return done
-            recompute_many(tickets)
-        done += len(tickets)
-        last = tickets[-1].pk
+            recompute_many(chunk)
+        done += len(chunk)
+        last = chunk[-1].pk
+
+
+def recompute_open(*, batch: int = 2000) -> int:
+    """Every open ticket (after a calendar or policy change)."""
+    return recompute_all(Ticket.objects.filter(status__in=OPEN_STATUSES), batch=batch)
