@@ -26,7 +26,7 @@ OFFICE_TARGETS = {
     Priority.NORMAL: (4 * 60, 8 * 60, 3 * 9 * 60),
     Priority.HIGH: (60, 2 * 60, 9 * 60),
 }
-URGENT_TARGETS = (30, 60, 4 * 60)
+URGENT_TARGETS = (4 * 60, 8 * 60, 3 * 24 * 60)
 
 
 def configure_sla(supervisor: User) -> None:
