@@ -106,8 +106,7 @@ def cycles(
         if target is None:
             continue
         counted = _until(stops, end)
-        due = hours.add(business, start, target, counted)
-        risk = hours.add(business, start, target * risk_percent / 100, counted)
+        risk, due = hours.add_each(business, start, [target * risk_percent / 100, target], counted)
         remaining = None
         if end is None:
             remaining = max(target - hours.elapsed(business, start, now, counted), dt.timedelta())

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relaydesk.sla import calendars, clock
+from relaydesk.sla import timers as timers_module
 from relaydesk.sla.models import Kind, Record, Stage, TicketSla
 from relaydesk.tickets.models import (
     CustomStatus,
@@ -142,8 +143,14 @@ Item = tuple[Ticket, "calendars.Rules | None", list[clock.Cycle]]
 
 
 def store(items: list[Item], *, now: dt.datetime) -> None:
+    ids = [ticket.pk for ticket, _, _ in items]
+    timers_before = dict(
+        TicketSla.objects.filter(ticket_id__in=ids).values_list("ticket_id", "timer_at")
+    )
+    open_records = _store_records(items, now=now)
     changed: list[Ticket] = []
     states: list[TicketSla] = []
+    timers: list[tuple[int, dt.datetime]] = []
     for ticket, rules, cycles in items:
         open_cycles = [c for c in cycles if c.met_at is None]
         dues = {DUE_COLUMNS[c.kind]: c.due_at for c in open_cycles}
@@ -154,14 +161,19 @@ def store(items: list[Item], *, now: dt.datetime) -> None:
             changed.append(ticket)
         running = [c for c in open_cycles if c.due_at is not None]
         first = min(running, key=lambda c: c.due_at or now, default=None)
+        timer = next_timer(open_records.get(ticket.pk, []))
+        if timer is not None and timer != timers_before.get(ticket.pk):
+            timers.append((ticket.pk, timer))
         states.append(
             TicketSla(
                 ticket_id=ticket.pk,
                 policy_id=rules.policy_id if rules else None,
-                paused=any(c.due_at is None for c in open_cycles),
+                paused=ticket.status not in clock.ALWAYS_STOPPED
+                and any(c.due_at is None for c in open_cycles),
                 due_at=first.due_at if first else None,
                 risk_at=min((c.risk_at for c in running if c.risk_at), default=None),
                 due_kind=first.kind if first else "",
+                timer_at=timer,
             )
         )
     if len(changed) == 1:  # one ticket's change: a plain UPDATE is far cheaper to build
@@ -174,22 +186,38 @@ def store(items: list[Item], *, now: dt.datetime) -> None:
         states,
         update_conflicts=True,
         unique_fields=["ticket"],
-        update_fields=["policy", "paused", "due_at", "risk_at", "due_kind"],
+        update_fields=["policy", "paused", "due_at", "risk_at", "due_kind", "timer_at"],
     )
-    _store_records(items, now=now)
+    if timers:
+        transaction.on_commit(lambda: timers_module.schedule(timers))
 
 
-RECORD_VALUES = ("policy_id", "due_at", "met_at", "breached_at")
+def next_timer(records: list[Record]) -> dt.datetime | None:
+    """The next instant an open cycle of these must escalate: its at-risk instant until that
+    fired, then its due time until the breach fired. It may be past: the timer runs at once."""
+    instants = []
+    for record in records:
+        if record.met_at is not None or record.due_at is None:
+            continue
+        if not record.escalated and record.risk_at and record.risk_at < record.due_at:
+            instants.append(record.risk_at)
+        elif record.escalated != Stage.BREACHED:
+            instants.append(record.due_at)
+    return min(instants, default=None)
 
 
-def _store_records(items: list[Item], *, now: dt.datetime) -> None:
+RECORD_VALUES = ("policy_id", "due_at", "risk_at", "met_at", "breached_at")
+
+
+def _store_records(items: list[Item], *, now: dt.datetime) -> dict[int, list[Record]]:
+    """Write the cycle records; the open ones of each ticket."""
     existing = {
         (r.ticket_id, r.kind, r.started_at): r
         for r in Record.objects.filter(ticket_id__in=[t.pk for t, _, _ in items])
     }
-    new: list[tuple[Record, clock.Cycle]] = []
+    new: list[Record] = []
     updated: list[Record] = []
-    timers: list[tuple[int, dt.datetime, dt.datetime | None]] = []
+    open_records: dict[int, list[Record]] = {}
     for ticket, rules, cycles in items:
         for cycle in cycles:
             record = existing.pop((ticket.pk, cycle.kind, cycle.started_at), None)
@@ -199,6 +227,7 @@ def _store_records(items: list[Item], *, now: dt.datetime) -> None:
             values = {
                 "policy_id": rules.policy_id if rules else None,
                 "due_at": cycle.due_at,
+                "risk_at": cycle.risk_at,
                 "met_at": cycle.met_at,
                 "breached_at": breached,
             }
@@ -206,42 +235,27 @@ def _store_records(items: list[Item], *, now: dt.datetime) -> None:
                 record = Record(
                     ticket_id=ticket.pk, kind=cycle.kind, started_at=cycle.started_at, **values
                 )
-                new.append((record, cycle))
-                continue
-            if all(getattr(record, k) == v for k, v in values.items()):
-                continue
-            due_changed = record.due_at != cycle.due_at
-            for k, v in values.items():
-                setattr(record, k, v)
-            updated.append(record)
-            if due_changed and cycle.met_at is None and cycle.due_at is not None:
-                timers.append((record.pk, cycle.due_at, cycle.risk_at))
+                new.append(record)
+            elif any(getattr(record, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(record, k, v)
+                updated.append(record)
+            if cycle.met_at is None:
+                open_records.setdefault(ticket.pk, []).append(record)
     if new:
-        Record.objects.bulk_create([r for r, _ in new])
-        timers.extend((r.pk, c.due_at, c.risk_at) for r, c in new if c.met_at is None and c.due_at)
+        Record.objects.bulk_create(new)
     if len(updated) <= 2:
         for record in updated:
             Record.objects.filter(pk=record.pk).update(
                 **{name: getattr(record, name) for name in RECORD_VALUES}
             )
     else:
-        Record.objects.bulk_update(updated, ["policy", "due_at", "met_at", "breached_at"])
+        Record.objects.bulk_update(updated, ["policy", *RECORD_VALUES[1:]])
     # Cycles that no longer exist (the target was removed): keep only their breaches.
     gone = [r.pk for r in existing.values() if r.breached_at is None]
     if gone:
         Record.objects.filter(pk__in=gone).delete()
-    if timers:
-        transaction.on_commit(lambda: schedule(timers))
-
-
-def schedule(timers: list[tuple[int, dt.datetime, dt.datetime | None]]) -> None:
-    """Escalation timers at the at-risk and breach instants: tasks run once at their time."""
-    from relaydesk.sla.tasks import escalate
-
-    for record_id, due, risk in timers:
-        if risk is not None and risk < due:
-            escalate.using(run_after=risk).enqueue(record_id, Stage.AT_RISK, due.isoformat())
-        escalate.using(run_after=due).enqueue(record_id, Stage.BREACHED, due.isoformat())
+    return open_records
 
 
 OPEN_STATUSES = [s for s in StatusCategory.values if s not in clock.ALWAYS_STOPPED]

@@ -60,8 +60,18 @@ class BusinessHours:
     zone: ZoneInfo
     ranges: Sequence[Range]
     closed: Callable[[dt.date], bool] = field(default=_never_closed)
+    # Each day's intervals, worked out once: recomputing many tickets asks for the same days.
+    _days: dict[dt.date, list[Interval]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def _day(self, day: dt.date) -> list[Interval]:
+        cached = self._days.get(day)
+        if cached is None:
+            cached = self._days[day] = self._compute_day(day)
+        return cached
+
+    def _compute_day(self, day: dt.date) -> list[Interval]:
         if self.closed(day):
             return []
         spans = []
@@ -124,12 +134,30 @@ def add(
 ) -> dt.datetime | None:
     """The instant when `amount` of running business time has passed since `start`; None when
     the clock stops (a pause that lasts, or a calendar never open) before that."""
-    remaining = amount
+    return add_each(hours, start, [amount], pauses)[0]
+
+
+def add_each(
+    hours: Hours,
+    start: dt.datetime,
+    amounts: Sequence[dt.timedelta],
+    pauses: Iterable[Pause] = (),
+) -> list[dt.datetime | None]:
+    """`add` for several amounts (in increasing order) in one walk over the open time."""
+    results: list[dt.datetime | None] = [None] * len(amounts)
+    index = 0
+    passed = dt.timedelta()
+    if not amounts:
+        return results
     for begin, end in running(hours, start, pauses):
-        if end - begin >= remaining:
-            return begin + remaining
-        remaining -= end - begin
-    return None
+        length = end - begin
+        while index < len(amounts) and passed + length >= amounts[index]:
+            results[index] = begin + (amounts[index] - passed)
+            index += 1
+        if index == len(amounts):
+            break
+        passed += length
+    return results
 
 
 def elapsed(

@@ -300,6 +300,9 @@ class TicketSla(models.Model):
     due_at = models.DateTimeField(null=True)
     risk_at = models.DateTimeField(null=True)
     due_kind = models.CharField(max_length=16, choices=Kind, blank=True)
+    # The next escalation instant (at risk or breach of an open cycle not escalated yet); its
+    # timer task runs then and is ignored if this has changed since.
+    timer_at = models.DateTimeField(null=True)
 
     class Meta:
         indexes = [
@@ -326,8 +329,10 @@ class Record(models.Model):
     started_at = models.DateTimeField()
     policy = models.ForeignKey(Policy, on_delete=models.SET_NULL, null=True, related_name="+")
     due_at = models.DateTimeField(null=True)
+    risk_at = models.DateTimeField(null=True)
     met_at = models.DateTimeField(null=True)
     breached_at = models.DateTimeField(null=True)
+    escalated = models.CharField(max_length=10, choices=Stage, blank=True)
 
     class Meta:
         constraints = [

@@ -1,14 +1,17 @@
-"""Escalation (AU6): the SLA's own changes to a ticket, made by the system, once per cycle
-and stage. Like every ticket change: atomic, history lines through the typed constructors,
-mail after commit."""
+"""Escalation (AU6): the SLA's own changes to a ticket, made by the system when the ticket's
+timer runs, once per cycle and stage. Like every ticket change: atomic, history lines through
+the typed constructors, mail after commit."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from relaydesk.accounts.models import Access, Membership, Role, User
-from relaydesk.sla.models import Action, Escalation, EscalationRule, Record, Stage
+from relaydesk.sla import engine
+from relaydesk.sla.models import Action, Escalation, EscalationRule, Record, Stage, TicketSla
 from relaydesk.sla.notifications import notify_escalation
 from relaydesk.tickets import events, live
 from relaydesk.tickets.models import (
@@ -71,18 +74,9 @@ def _apply(rule: EscalationRule, ticket: Ticket) -> None:
             )
 
 
-@transaction.atomic
-def escalate(*, record_id: int, stage: str, due_iso: str) -> bool:
-    """Run the escalation of one cycle at one stage, if that cycle is still open with this due
-    time (a later change made a newer timer) and it has not run yet. True when it ran."""
-    record = Record.objects.select_related("policy").filter(pk=record_id).first()
-    if record is None or record.policy is None or record.met_at is not None:
-        return False
-    ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=record.ticket_id)
-    record.refresh_from_db()
-    if record.due_at is None or record.due_at.isoformat() != due_iso or record.met_at:
-        return False
-    now = timezone.now()
+def _fire(record: Record, stage: str, ticket: Ticket, now: dt.datetime) -> bool:
+    """Run one stage of one cycle, once: the unique `Escalation` row is the guard."""
+    Record.objects.filter(pk=record.pk).update(escalated=stage)
     if stage == Stage.BREACHED and record.breached_at is None:
         Record.objects.filter(pk=record.pk).update(breached_at=record.due_at)
     try:
@@ -90,10 +84,39 @@ def escalate(*, record_id: int, stage: str, due_iso: str) -> bool:
             Escalation.objects.create(record=record, stage=stage, fired_at=now)
     except IntegrityError:
         return False
-    rules = record.policy.escalations.filter(stage=stage).select_related("agent")
-    for rule in rules:
-        if not rule.kind or rule.kind == record.kind:
-            _apply(rule, ticket)
+    if record.policy is not None:
+        for rule in record.policy.escalations.filter(stage=stage).select_related("agent"):
+            if not rule.kind or rule.kind == record.kind:
+                _apply(rule, ticket)
+    return True
+
+
+@transaction.atomic
+def run_timer(*, ticket_id: int, at_iso: str) -> int:
+    """A ticket's escalation timer: if it is still the ticket's (`TicketSla.timer_at`), fire
+    every stage that is due now and not fired yet, then recompute (which sets the next timer).
+    How many stages fired."""
+    ticket = Ticket.objects.select_for_update(of=("self",)).filter(pk=ticket_id).first()
+    state = TicketSla.objects.filter(ticket_id=ticket_id).first()
+    if ticket is None or state is None or state.timer_at is None:
+        return 0
+    if state.timer_at.isoformat() != at_iso:
+        return 0  # stale: a later change set another timer
+    now = timezone.now()
+    fired = 0
+    records = Record.objects.filter(
+        ticket_id=ticket_id, met_at=None, due_at__isnull=False
+    ).select_related("policy")
+    for record in records:
+        if record.due_at is not None and record.due_at <= now:
+            stage = Stage.BREACHED  # a late timer skips the at-risk warning
+        elif record.risk_at is not None and record.risk_at <= now and not record.escalated:
+            stage = Stage.AT_RISK
+        else:
+            continue
+        if record.escalated != stage:
+            fired += _fire(record, stage, ticket, now)
+    engine.recompute(ticket, now=now)
     live_id = ticket.pk
     transaction.on_commit(lambda: live.ticket_changed(live_id, "updated"))
-    return True
+    return fired

@@ -236,6 +236,10 @@ def test_due_time_never_moves_backwards_as_the_clock_runs(business, start, amoun
     assert due is not None
     assert due >= start
     assert hours.add(business, start, amount + later) >= due
+    assert hours.add_each(business, start, [amount, amount + later]) == [
+        due,
+        hours.add(business, start, amount + later),
+    ]
     midway = hours.add(business, start, amount / 2)
     assert midway is not None
     left = amount - hours.elapsed(business, start, midway)
