@@ -71,7 +71,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from bench import api_load, scenarios, search, seed
+    from bench import api_load, scenarios, search, seed, sla
     from bench.measure import queries_by_page_size, table
 
     plan = seed.Plan(tickets=args.tickets)
@@ -86,6 +86,7 @@ def main() -> None:
         figures.append(scenarios.create_figure(ctx))
         figures += search.figures(ctx)
         figures += api_load.figures(ctx)
+        figures += sla.figures(ctx)
     finally:
         seed.delete_extra_tickets(plan)
     print(

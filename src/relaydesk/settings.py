@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "relaydesk.api",
     "relaydesk.webhooks",
     "ninja",
+    "relaydesk.sla",
     "relaydesk.demo",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("desk/search/", include("relaydesk.search.urls")),
+    path("desk/sla/", include("relaydesk.sla.urls")),
     path("desk/", include("relaydesk.desk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -21,6 +21,8 @@ from django.utils import timezone
 from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
 from relaydesk.demo import people
 from relaydesk.demo.scripts import SCENARIOS, SCRIPTS, TRANSFER_NOTES, Scenario
+from relaydesk.demo.sla import configure_sla
+from relaydesk.sla import engine
 from relaydesk.tickets import services
 from relaydesk.tickets.models import (
     Category,
@@ -163,6 +165,7 @@ def load_demo() -> Summary:
             raise WorkspaceNotEmpty
         rng = random.Random(SEED)
         catalog = Catalog(*_people(rng), *_configuration())
+        configure_sla(catalog.supervisor)
         timeline = Timeline()
         statuses = [s for s, n in STATUS_COUNTS.items() for _ in range(n)]
         rng.shuffle(statuses)
@@ -179,6 +182,8 @@ def load_demo() -> Summary:
                 channel=channels[index],
             )
         timeline.apply()
+        # Due times and SLA records from the history as it now reads.
+        engine.recompute_all(Ticket.objects.all())
     return Summary(
         departments=Department.objects.count(),
         agents=User.objects.exclude(role=Role.CUSTOMER).count(),

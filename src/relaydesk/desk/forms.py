@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from relaydesk.accounts.models import STAFF_ROLES, Department, User
+from relaydesk.sla.states import State as SlaState
 from relaydesk.tickets.fields import fields_for
 from relaydesk.tickets.models import (
     Category,
@@ -111,6 +112,9 @@ class TicketFilterForm(NoColon, forms.Form):
         empty_label=_("Anyone"),
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
+    sla = forms.ChoiceField(
+        label=_("SLA"), required=False, choices=[("", _("Any SLA state")), *SlaState.choices]
+    )
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices]
     )

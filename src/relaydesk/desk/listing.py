@@ -14,8 +14,11 @@ from typing import Any
 from django.core import signing
 from django.db.models import Count, Expression, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from relaydesk.accounts.models import User
+from relaydesk.sla.hours import FAR_FUTURE
+from relaydesk.sla.states import filter_state
 from relaydesk.tickets.models import GROUP_STATUSES, StatusGroup, Ticket
 from relaydesk.tickets.services import parse_status
 from relaydesk.tickets.visibility import visible_tickets
@@ -45,6 +48,10 @@ SORT_KEYS: dict[str, SortKey] = {
     "assignee": SortKey(Coalesce(F("assignee__name"), Value("")), str),
     "updated": SortKey(F("updated_at"), _as_datetime, lambda v: v.isoformat()),
     "created": SortKey(F("created_at"), _as_datetime, lambda v: v.isoformat()),
+    # The next SLA due time; tickets without a running clock last.
+    "due": SortKey(
+        Coalesce(F("sla__due_at"), Value(FAR_FUTURE)), _as_datetime, lambda v: v.isoformat()
+    ),
 }
 DEFAULT_SORT = "-updated"
 
@@ -100,6 +107,8 @@ def filter_tickets(
         tickets = tickets.filter(tags__name=filters["tag"].strip().lower().lstrip("#"))
     if filters.get("requester"):
         tickets = tickets.filter(requester__email=filters["requester"].strip().lower())
+    if filters.get("sla"):
+        tickets = filter_state(tickets, filters["sla"], timezone.now())
     return tickets
 
 
@@ -162,7 +171,7 @@ def paginate(
     order = ("-sort_value", "-id") if forward_desc else ("sort_value", "id")
     rows: list[Ticket] = list(
         tickets.order_by(*order)
-        .select_related("requester", "assignee", "department", "custom_status")
+        .select_related("requester", "assignee", "department", "custom_status", "sla")
         .prefetch_related("tags")[: size + 1]
     )
     more = len(rows) > size

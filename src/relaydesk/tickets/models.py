@@ -272,6 +272,15 @@ class Ticket(models.Model):
             models.Index(fields=["channel", "-updated_at"], name="ticket_channel"),
             # The desk's sidebar counts: an index-only range scan over the open statuses.
             models.Index(fields=["status", "department", "assignee"], name="ticket_counts"),
+            # SLA due times (DESIGN rule 4): only tickets with a running clock are indexed.
+            *(
+                models.Index(
+                    fields=[column],
+                    name=f"ticket_{column}",
+                    condition=Q(**{f"{column}__isnull": False}),
+                )
+                for column in ("first_response_due_at", "next_response_due_at", "resolution_due_at")
+            ),
         ]
 
     def __str__(self) -> str:

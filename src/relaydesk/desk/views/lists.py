@@ -23,6 +23,7 @@ COLUMNS = (
     ("status", _("Status")),
     ("priority", _("Priority")),
     ("assignee", _("Assignee")),
+    ("due", _("SLA")),
     ("updated", _("Updated")),
     ("created", _("Created")),
 )

@@ -105,3 +105,35 @@
   }
   connect();
 })();
+
+/* SLA countdowns: each [data-sla-due] counts down every 30 s and turns amber at its at-risk
+   instant and red at its due time, without a request. The server rendered the same text. */
+(function () {
+  "use strict";
+
+  function format(ms) {
+    var minutes = Math.floor(Math.abs(ms) / 60000);
+    var days = Math.floor(minutes / 1440);
+    var rest = minutes % 1440;
+    var text = days ? days + "d " + Math.floor(rest / 60) + "h"
+      : Math.floor(rest / 60) + "h " + String(rest % 60).padStart(2, "0") + "m";
+    if (minutes < 60) text = minutes + "m";
+    return (ms < 0 ? "\u2212" : "") + text;
+  }
+
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-sla-due]").forEach(function (clock) {
+      var due = Date.parse(clock.dataset.slaDue);
+      var risk = clock.dataset.slaRisk ? Date.parse(clock.dataset.slaRisk) : due;
+      var state = now >= due ? "breached" : now >= risk ? "at_risk" : "on_track";
+      clock.classList.remove("sla-breached", "sla-at_risk", "sla-on_track");
+      clock.classList.add("sla-" + state);
+      var time = clock.querySelector("time");
+      if (time) time.textContent = format(due - now);
+    });
+  }
+
+  setInterval(tick, 30000);
+  document.addEventListener("htmx:afterSettle", tick);
+})();

@@ -1,0 +1,280 @@
+"""Recompute a ticket's SLA from its history and store the result (DESIGN rule 4).
+
+Runs inside the transaction of the change that triggered it (the `event_recorded` receiver), so
+the stored due times never disagree with the ticket. Escalation timers for new due times are
+queued after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from relaydesk.sla import calendars, clock
+from relaydesk.sla import timers as timers_module
+from relaydesk.sla.models import Kind, Record, Stage, TicketSla
+from relaydesk.tickets.models import (
+    CustomStatus,
+    EventKind,
+    MessageKind,
+    StatusCategory,
+    Ticket,
+    TicketEvent,
+)
+
+DUE_COLUMNS: dict[str, str] = {
+    Kind.FIRST_RESPONSE: "first_response_due_at",
+    Kind.NEXT_RESPONSE: "next_response_due_at",
+    Kind.RESOLUTION: "resolution_due_at",
+}
+PUBLIC = (MessageKind.CUSTOMER, MessageKind.REPLY)
+_custom_categories: dict[str, str] = {}
+
+
+def status_category(value: Any) -> str:
+    """The category of a status as history keeps it: "pending" or "custom:<id>"."""
+    key = str((value or {}).get("id", "")) if isinstance(value, dict) else ""
+    if not key.startswith("custom:"):
+        return key
+    if key not in _custom_categories:
+        _custom_categories.update(
+            (f"custom:{pk}", category)
+            for pk, category in CustomStatus.objects.values_list("pk", "category")
+        )
+    return _custom_categories.get(key, StatusCategory.OPEN)
+
+
+# A message counts from the instant it was written (its event follows a moment later).
+EVENT_COLUMNS = (
+    Coalesce("message__created_at", "created_at"),
+    "kind",
+    "field",
+    "before",
+    "after",
+)
+
+
+def history_of(ticket: Ticket, rows: list[tuple[Any, ...]]) -> clock.History:
+    """The clock's history from (created_at, kind, field, before, after) event rows."""
+    statuses: list[tuple[dt.datetime, str]] = []
+    messages: list[tuple[dt.datetime, str]] = []
+    for at, kind, field, before, after in rows:
+        if kind == EventKind.FIELD and field == "status":
+            if not statuses:
+                statuses.append((ticket.created_at, status_category(before)))
+            statuses.append((at, status_category(after)))
+        elif kind == EventKind.MESSAGE and field in PUBLIC:
+            messages.append((at, field))
+        elif kind == EventKind.CREATED:
+            messages.append((at, MessageKind.CUSTOMER))
+    if not statuses:
+        statuses.append((ticket.created_at, ticket.status))
+    return clock.History(ticket.created_at, statuses, messages)
+
+
+def load_history(ticket: Ticket) -> clock.History:
+    rows = list(
+        TicketEvent.objects.filter(ticket_id=ticket.pk)
+        .order_by("created_at", "id")
+        .values_list(*EVENT_COLUMNS)
+    )
+    return history_of(ticket, rows)
+
+
+def tag_ids(ticket: Ticket) -> frozenset[int]:
+    if not calendars.uses_tags():
+        return frozenset()
+    return frozenset(ticket.tags.values_list("pk", flat=True))
+
+
+def evaluate(
+    ticket: Ticket, history: clock.History, tags: frozenset[int], now: dt.datetime
+) -> tuple[calendars.Rules | None, list[clock.Cycle]]:
+    if ticket.merged_into_id is not None:
+        return None, []
+    rules = calendars.match(ticket, tags)
+    if rules is None:
+        return None, []
+    return rules, clock.cycles(
+        history,
+        business=rules.hours,
+        targets=rules.targets.get(ticket.priority, {}),
+        pause_statuses=rules.pause_statuses,
+        risk_percent=rules.risk_percent,
+        now=now,
+    )
+
+
+def recompute(ticket: Ticket, *, now: dt.datetime | None = None) -> None:
+    """Store the due times, clock state and cycle records of one ticket."""
+    now = now or timezone.now()
+    rules, cycles = evaluate(ticket, load_history(ticket), tag_ids(ticket), now)
+    store([(ticket, rules, cycles)], now=now)
+
+
+def recompute_many(tickets: list[Ticket], *, now: dt.datetime | None = None) -> None:
+    """The same for a batch, in a handful of queries (after a calendar or policy change)."""
+    now = now or timezone.now()
+    ids = [t.pk for t in tickets]
+    rows: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in ids}
+    for ticket_id, *row in (
+        TicketEvent.objects.filter(ticket_id__in=ids)
+        .order_by("ticket_id", "created_at", "id")
+        .values_list("ticket_id", *EVENT_COLUMNS)
+    ):
+        rows[ticket_id].append(tuple(row))
+    tags: dict[int, set[int]] = {pk: set() for pk in ids}
+    for ticket_id, tag_id in Ticket.tags.through.objects.filter(ticket_id__in=ids).values_list(
+        "ticket_id", "tag_id"
+    ):
+        tags[ticket_id].add(tag_id)
+    store(
+        [(t, *evaluate(t, history_of(t, rows[t.pk]), frozenset(tags[t.pk]), now)) for t in tickets],
+        now=now,
+    )
+
+
+Item = tuple[Ticket, "calendars.Rules | None", list[clock.Cycle]]
+
+
+def store(items: list[Item], *, now: dt.datetime) -> None:
+    ids = [ticket.pk for ticket, _, _ in items]
+    timers_before = dict(
+        TicketSla.objects.filter(ticket_id__in=ids).values_list("ticket_id", "timer_at")
+    )
+    open_records = _store_records(items, now=now)
+    changed: list[Ticket] = []
+    states: list[TicketSla] = []
+    timers: list[tuple[int, dt.datetime]] = []
+    for ticket, rules, cycles in items:
+        open_cycles = [c for c in cycles if c.met_at is None]
+        dues = {DUE_COLUMNS[c.kind]: c.due_at for c in open_cycles}
+        columns = {column: dues.get(column) for column in DUE_COLUMNS.values()}
+        if any(getattr(ticket, name) != value for name, value in columns.items()):
+            for name, value in columns.items():
+                setattr(ticket, name, value)
+            changed.append(ticket)
+        running = [c for c in open_cycles if c.due_at is not None]
+        first = min(running, key=lambda c: c.due_at or now, default=None)
+        timer = next_timer(open_records.get(ticket.pk, []))
+        if timer is not None and timer != timers_before.get(ticket.pk):
+            timers.append((ticket.pk, timer))
+        states.append(
+            TicketSla(
+                ticket_id=ticket.pk,
+                policy_id=rules.policy_id if rules else None,
+                paused=ticket.status not in clock.ALWAYS_STOPPED
+                and any(c.due_at is None for c in open_cycles),
+                due_at=first.due_at if first else None,
+                risk_at=min((c.risk_at for c in running if c.risk_at), default=None),
+                due_kind=first.kind if first else "",
+                timer_at=timer,
+            )
+        )
+    if len(changed) == 1:  # one ticket's change: a plain UPDATE is far cheaper to build
+        Ticket.objects.filter(pk=changed[0].pk).update(
+            **{name: getattr(changed[0], name) for name in DUE_COLUMNS.values()}
+        )
+    elif changed:
+        Ticket.objects.bulk_update(changed, list(DUE_COLUMNS.values()))
+    TicketSla.objects.bulk_create(
+        states,
+        update_conflicts=True,
+        unique_fields=["ticket"],
+        update_fields=["policy", "paused", "due_at", "risk_at", "due_kind", "timer_at"],
+    )
+    if timers:
+        transaction.on_commit(lambda: timers_module.schedule(timers))
+
+
+def next_timer(records: list[Record]) -> dt.datetime | None:
+    """The next instant an open cycle of these must escalate: its at-risk instant until that
+    fired, then its due time until the breach fired. It may be past: the timer runs at once."""
+    instants = []
+    for record in records:
+        if record.met_at is not None or record.due_at is None:
+            continue
+        if not record.escalated and record.risk_at and record.risk_at < record.due_at:
+            instants.append(record.risk_at)
+        elif record.escalated != Stage.BREACHED:
+            instants.append(record.due_at)
+    return min(instants, default=None)
+
+
+RECORD_VALUES = ("policy_id", "due_at", "risk_at", "met_at", "breached_at")
+
+
+def _store_records(items: list[Item], *, now: dt.datetime) -> dict[int, list[Record]]:
+    """Write the cycle records; the open ones of each ticket."""
+    existing = {
+        (r.ticket_id, r.kind, r.started_at): r
+        for r in Record.objects.filter(ticket_id__in=[t.pk for t, _, _ in items])
+    }
+    new: list[Record] = []
+    updated: list[Record] = []
+    open_records: dict[int, list[Record]] = {}
+    for ticket, rules, cycles in items:
+        for cycle in cycles:
+            record = existing.pop((ticket.pk, cycle.kind, cycle.started_at), None)
+            breached = record.breached_at if record else None
+            if breached is None and cycle.due_at and (cycle.met_at or now) > cycle.due_at:
+                breached = cycle.due_at
+            values = {
+                "policy_id": rules.policy_id if rules else None,
+                "due_at": cycle.due_at,
+                "risk_at": cycle.risk_at,
+                "met_at": cycle.met_at,
+                "breached_at": breached,
+            }
+            if record is None:
+                record = Record(
+                    ticket_id=ticket.pk, kind=cycle.kind, started_at=cycle.started_at, **values
+                )
+                new.append(record)
+            elif any(getattr(record, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(record, k, v)
+                updated.append(record)
+            if cycle.met_at is None:
+                open_records.setdefault(ticket.pk, []).append(record)
+    if new:
+        Record.objects.bulk_create(new)
+    if len(updated) <= 2:
+        for record in updated:
+            Record.objects.filter(pk=record.pk).update(
+                **{name: getattr(record, name) for name in RECORD_VALUES}
+            )
+    else:
+        Record.objects.bulk_update(updated, ["policy", *RECORD_VALUES[1:]])
+    # Cycles that no longer exist (the target was removed): keep only their breaches.
+    gone = [r.pk for r in existing.values() if r.breached_at is None]
+    if gone:
+        Record.objects.filter(pk__in=gone).delete()
+    return open_records
+
+
+OPEN_STATUSES = [s for s in StatusCategory.values if s not in clock.ALWAYS_STOPPED]
+
+
+def recompute_all(tickets: QuerySet[Ticket], *, batch: int = 2000) -> int:
+    """Recompute these tickets a batch per transaction, in id order; how many were done."""
+    done = 0
+    last = 0
+    while True:
+        with transaction.atomic():
+            chunk = list(tickets.filter(pk__gt=last).order_by("pk")[:batch])
+            if not chunk:
+                return done
+            recompute_many(chunk)
+        done += len(chunk)
+        last = chunk[-1].pk
+
+
+def recompute_open(*, batch: int = 2000) -> int:
+    """Every open ticket (after a calendar or policy change)."""
+    return recompute_all(Ticket.objects.filter(status__in=OPEN_STATUSES), batch=batch)

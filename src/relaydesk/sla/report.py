@@ -1,0 +1,97 @@
+"""SLA achievement (SL4): per policy, target, department, agent or period, over the cycle
+records of the tickets this person may see. Merged tickets are left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from relaydesk.accounts.models import User
+from relaydesk.sla.models import Kind, Record
+from relaydesk.tickets.visibility import visible_tickets
+
+GROUPS: dict[str, tuple[Any, Any]] = {
+    "policy": (gettext_lazy("Policy"), F("policy__name")),
+    "kind": (gettext_lazy("Target"), F("kind")),
+    "department": (gettext_lazy("Department"), F("ticket__department__name")),
+    "agent": (gettext_lazy("Agent"), F("ticket__assignee__name")),
+    "week": (gettext_lazy("Week"), TruncWeek("started_at")),
+    "month": (gettext_lazy("Month"), TruncMonth("started_at")),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    total: int
+    achieved: int
+    breached: int
+    running: int
+
+    @property
+    def rate(self) -> float | None:
+        """Achieved out of decided (achieved + breached), in percent."""
+        decided = self.achieved + self.breached
+        return round(100 * self.achieved / decided, 1) if decided else None
+
+
+def records(user: User, start: dt.date, end: dt.date) -> QuerySet[Record]:
+    zone = timezone.get_current_timezone()
+    since = dt.datetime.combine(start, dt.time(), zone)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone)
+    tickets = visible_tickets(user).filter(merged_into=None).values("pk")
+    return Record.objects.filter(ticket__in=tickets, started_at__gte=since, started_at__lt=until)
+
+
+def _label(group: str, value: Any) -> str:
+    if value is None or value == "":
+        return _("(none)")
+    if group == "kind":
+        return str(Kind(value).label)
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date().isoformat()
+    return str(value)
+
+
+def rows(user: User, *, group: str, start: dt.date, end: dt.date) -> list[Row]:
+    now = timezone.now()
+    breached = Q(breached_at__isnull=False) | Q(met_at=None, due_at__lte=now)
+    achieved = Q(met_at__isnull=False, breached_at=None)
+    result = (
+        records(user, start, end)
+        .annotate(group=GROUPS[group][1])
+        .values("group")
+        .annotate(
+            total=Count("pk"),
+            met=Count("pk", filter=achieved),
+            breached=Count("pk", filter=breached),
+        )
+        .order_by("group")
+    )
+    return [
+        Row(
+            label=_label(group, r["group"]),
+            total=r["total"],
+            achieved=r["met"],
+            breached=r["breached"],
+            running=r["total"] - r["met"] - r["breached"],
+        )
+        for r in result
+    ]
+
+
+def total(table: list[Row]) -> Row:
+    return Row(
+        label=_("Total"),
+        total=sum(r.total for r in table),
+        achieved=sum(r.achieved for r in table),
+        breached=sum(r.breached for r in table),
+        running=sum(r.running for r in table),
+    )

@@ -1,0 +1,144 @@
+"""Due times stored on the ticket, recomputed from its history on every change (SL1, SL2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from relaydesk.sla import engine
+from relaydesk.sla.models import Kind, Policy, Record, Target, TicketSla
+from relaydesk.sla.tests.conftest import backdate
+from relaydesk.tickets import services
+from relaydesk.tickets.models import Priority, StatusCategory, Ticket
+
+H = dt.timedelta(hours=1)
+
+
+def reload(ticket: Ticket) -> Ticket:
+    return Ticket.objects.get(pk=ticket.pk)
+
+
+def test_a_new_ticket_gets_its_due_times_stored(policy, ticket):
+    ticket = reload(ticket)
+    assert ticket.first_response_due_at == ticket.created_at + H
+    assert ticket.resolution_due_at == ticket.created_at + 8 * H
+    assert ticket.next_response_due_at is None
+    state = TicketSla.objects.get(ticket=ticket)
+    assert (state.policy, state.due_kind, state.paused) == (policy, Kind.FIRST_RESPONSE, False)
+    assert state.risk_at == ticket.created_at + dt.timedelta(minutes=48)
+
+
+def test_without_a_matching_policy_nothing_is_due(ticket):
+    ticket = reload(ticket)
+    assert ticket.first_response_due_at is None
+    assert TicketSla.objects.get(ticket=ticket).policy is None
+
+
+def test_a_public_reply_meets_the_first_response_but_a_note_does_not(policy, ticket, agent):
+    services.add_message(ticket, actor=agent, body=services.Body("Internal"), internal=True)
+    assert reload(ticket).first_response_due_at is not None
+    services.add_message(ticket, actor=agent, body=services.Body("On it"))
+    ticket = reload(ticket)
+    assert ticket.first_response_due_at is None
+    record = Record.objects.get(ticket=ticket, kind=Kind.FIRST_RESPONSE)
+    assert record.achieved
+    assert record.met_at == ticket.first_responded_at
+
+
+def test_a_customer_message_after_a_reply_starts_the_next_response_clock(
+    policy, ticket, agent, customer
+):
+    services.add_message(ticket, actor=agent, body=services.Body("Which model?"))
+    message = services.add_message(ticket, actor=customer, body=services.Body("The red one"))
+    assert reload(ticket).next_response_due_at == message.created_at + 2 * H
+
+
+def test_pending_pauses_the_clock_and_the_customer_reply_resumes_it(
+    policy, ticket, agent, customer
+):
+    services.add_message(ticket, actor=agent, body=services.Body("Send a photo"), status="pending")
+    ticket = reload(ticket)
+    assert ticket.resolution_due_at is None
+    assert TicketSla.objects.get(ticket=ticket).paused
+    services.add_message(ticket, actor=customer, body=services.Body("Here"))
+    ticket = reload(ticket)
+    assert ticket.status == StatusCategory.OPEN
+    assert ticket.resolution_due_at is not None
+    assert ticket.resolution_due_at > ticket.created_at + 8 * H  # the pause was added
+
+
+def test_raising_the_priority_recomputes_from_the_start(policy, ticket, agent):
+    services.update_ticket(ticket, actor=agent, priority=Priority.URGENT)
+    ticket = reload(ticket)
+    assert ticket.first_response_due_at == ticket.created_at + dt.timedelta(minutes=15)
+
+
+def test_a_priority_change_after_a_breach_keeps_the_breach(policy, ticket, agent):
+    backdate(ticket, 2 * H)
+    services.update_ticket(ticket, actor=agent, priority=Priority.URGENT)
+    record = Record.objects.get(ticket=ticket, kind=Kind.FIRST_RESPONSE)
+    assert record.breached_at == ticket.created_at + dt.timedelta(minutes=15)
+    services.update_ticket(ticket, actor=agent, priority=Priority.LOW)  # no promise for low
+    record.refresh_from_db()
+    assert record.breached_at is not None
+    assert reload(ticket).first_response_due_at is None
+
+
+def test_the_first_matching_policy_in_order_applies(policy, customer, support, sales, agent):
+    vip = Policy.objects.create(name="VIP", position=1)
+    vip.departments.add(sales)
+    Target.objects.create(policy=vip, priority=Priority.NORMAL, first_response=5)
+    ticket = services.create_ticket(
+        actor=customer,
+        requester=customer,
+        subject="Hi",
+        body=services.Body("x"),
+        channel="portal",
+        department=support,
+    )
+    assert TicketSla.objects.get(ticket=ticket).policy == policy
+    services.transfer(ticket, actor=agent, department=sales, assignee=None, note="")
+    ticket = reload(ticket)
+    assert TicketSla.objects.get(ticket=ticket).policy == vip
+    assert ticket.first_response_due_at == ticket.created_at + dt.timedelta(minutes=5)
+
+
+def test_policies_match_on_tags_and_custom_fields(policy, ticket, agent):
+    tagged = Policy.objects.create(name="Tagged", position=1, custom_fields={})
+    Target.objects.create(policy=tagged, priority=Priority.NORMAL, resolution=30)
+    services.update_ticket(ticket, actor=agent, tags=["vip"])
+    tagged.tags.set(services._tags(["vip"]))
+    tagged.save()  # M2M changes are saved with their policy (as in the admin)
+    engine.recompute(ticket)
+    assert TicketSla.objects.get(ticket=ticket).policy == tagged
+    services.update_ticket(ticket, actor=agent, tags=[])
+    assert TicketSla.objects.get(ticket=ticket).policy == policy
+
+
+def test_recomputing_the_open_tickets_follows_a_policy_change(policy, ticket):
+    Target.objects.filter(policy=policy, priority=Priority.NORMAL).update(first_response=30)
+    policy.save()
+    assert engine.recompute_open() == 1
+    ticket = reload(ticket)
+    assert ticket.first_response_due_at == ticket.created_at + dt.timedelta(minutes=30)
+
+
+def test_a_recompute_costs_a_bounded_number_of_queries(policy, ticket):
+    engine.recompute(ticket)
+    with CaptureQueriesContext(connection) as queries:
+        engine.recompute(ticket)
+    # history, earlier timer, records, clock state; plus the configuration check that tests make
+    # on every call (production makes it every RELOAD_SECONDS).
+    assert len(queries) <= 8
+
+
+def test_a_merged_ticket_leaves_the_sla(policy, ticket, customer):
+    other = services.create_ticket(
+        actor=customer, requester=customer, subject="Dup", body=services.Body("x"), channel="portal"
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(merged_into=other)
+    engine.recompute(reload(ticket))
+    assert reload(ticket).resolution_due_at is None
+    assert not Record.objects.filter(ticket=ticket).exists()
