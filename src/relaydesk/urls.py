@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from relaydesk.core import views as core_views
 
@@ -12,7 +11,7 @@ urlpatterns = [
     path("desk/", include("relaydesk.desk.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", RedirectView.as_view(pattern_name="desk:home", permanent=False), name="home"),
+    path("", include("relaydesk.portal.urls")),
 ]
 
 handler400 = "relaydesk.core.errors.bad_request"

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from relaydesk.desk.views.common import agent_required, desk_user
+from relaydesk.tickets.attachments import file_response
 from relaydesk.tickets.models import Attachment
 from relaydesk.tickets.visibility import visible_attachments
 
@@ -14,18 +15,6 @@ from relaydesk.tickets.visibility import visible_attachments
 @require_GET
 def download(request: HttpRequest, attachment_id: int) -> FileResponse:
     try:
-        attachment = visible_attachments(desk_user(request)).get(pk=attachment_id)
-        handle = attachment.file.open("rb")
+        return file_response(visible_attachments(desk_user(request)).get(pk=attachment_id))
     except (Attachment.DoesNotExist, FileNotFoundError):
         raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=not attachment.is_image,
-        filename=attachment.filename,
-        content_type=attachment.content_type if attachment.is_image else None,
-    )
-    if not attachment.is_image:
-        response["Content-Type"] = "application/octet-stream"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
