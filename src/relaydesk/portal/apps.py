@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "relaydesk.portal"
     verbose_name = _("Customer portal")
+
+    def ready(self) -> None:
+        from relaydesk.portal import checks, receivers  # noqa: F401  (registration)

@@ -17,6 +17,7 @@ from relaydesk.desk.forms import (
     NoColon,
     custom_form_field,
 )
+from relaydesk.portal import satisfaction
 from relaydesk.portal.mails import RESET, queue_account_mail
 from relaydesk.tickets.models import Category, CustomField, Priority, StatusGroup
 
@@ -166,3 +167,24 @@ class ReplyForm(NoColon, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     attachments = MultipleFileField(label=_("Attach files"))
+
+
+class RatingForm(NoColon, forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Your rating"),
+        coerce=int,
+        choices=lambda: satisfaction.choices(),
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything to add? (optional)"),
+        required=False,
+        max_length=satisfaction.MAX_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MailPreferenceForm(NoColon, forms.Form):
+    ticket_updates = forms.BooleanField(
+        label=_("Email me when my requests get an answer or change status"), required=False
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from relaydesk.portal.views import auth, profile, requests
+from relaydesk.portal.views import auth, profile, requests, satisfaction
 
 app_name = "portal"
 
@@ -29,6 +29,9 @@ urlpatterns = [
     path("requests/<int:number>/", requests.request_page, name="request"),
     path("requests/<int:number>/reply/", requests.reply, name="reply"),
     path("requests/<int:number>/close/", requests.close, name="close"),
+    path("requests/<int:number>/rate/", satisfaction.rate, name="rate"),
+    path("rate/<str:token>/", satisfaction.rate_link, name="rate_link"),
+    path("mail/stop/<str:token>/", satisfaction.unsubscribe, name="unsubscribe"),
     path("files/<int:attachment_id>/", requests.attachment, name="attachment"),
     path("profile/", profile.profile, name="profile"),
     path("profile/language/", profile.set_language, name="set_language"),

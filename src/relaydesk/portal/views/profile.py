@@ -5,24 +5,39 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relaydesk.desk.forms import LanguageForm, ProfileForm
+from relaydesk.portal.forms import MailPreferenceForm
+from relaydesk.portal.models import MailPreference, wants_ticket_mail
 from relaydesk.portal.views.common import customer_required, portal_user
 
 
 @customer_required
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=portal_user(request))
+    user = portal_user(request)
+    form = ProfileForm(request.POST or None, instance=user)
+    mail_form = MailPreferenceForm(
+        request.POST or None, initial={"ticket_updates": wants_ticket_mail(user)}
+    )
+    context = {"form": form, "mail_form": mail_form}
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and mail_form.is_valid():
             form.save()
+            MailPreference.objects.update_or_create(
+                user=user,
+                defaults={
+                    "ticket_updates": mail_form.cleaned_data["ticket_updates"],
+                    "updated_at": timezone.now(),
+                },
+            )
             messages.success(request, _("Your preferences are saved."))
             return redirect("portal:profile")
-        return render(request, "portal/profile.html", {"form": form}, status=422)
-    return render(request, "portal/profile.html", {"form": form})
+        return render(request, "portal/profile.html", context, status=422)
+    return render(request, "portal/profile.html", context)
 
 
 @customer_required

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from relaydesk.desk.forms import apply_errors
 from relaydesk.desk.views.common import forbidden
-from relaydesk.portal.forms import ReplyForm, RequestFilterForm, RequestForm
+from relaydesk.portal.forms import RatingForm, ReplyForm, RequestFilterForm, RequestForm
+from relaydesk.portal.models import SatisfactionRating
+from relaydesk.portal.satisfaction import can_rate
 from relaydesk.portal.views.common import customer_required, portal_user, request_or_404
 from relaydesk.tickets import services
 from relaydesk.tickets.attachments import file_response
@@ -100,7 +102,17 @@ def _page(request: HttpRequest, ticket: Ticket, *, status: int = 200, **extra: A
         .select_related("author")
         .prefetch_related("attachments")
     )
-    context = {"ticket": ticket, "conversation": conversation, "form": ReplyForm(), **extra}
+    rating = SatisfactionRating.objects.filter(ticket=ticket).first()
+    context = {
+        "ticket": ticket,
+        "conversation": conversation,
+        "form": ReplyForm(),
+        "rating": rating,
+        "rating_form": (
+            RatingForm() if rating is None and can_rate(portal_user(request), ticket) else None
+        ),
+        **extra,
+    }
     return render(request, "portal/request.html", context, status=status)
 
 
