@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
 from relaydesk.demo import people
+from relaydesk.demo import satisfaction as demo_satisfaction
 from relaydesk.demo.scripts import SCENARIOS, SCRIPTS, TRANSFER_NOTES, Scenario
 from relaydesk.tickets import services
 from relaydesk.tickets.models import (
@@ -426,6 +427,9 @@ def _ticket(
         timeline.mark(later())
         if step == "solve":
             times["solved_at"] = when
+            if index % 3:
+                demo_satisfaction.rate(rng, ticket, customer)
+                timeline.mark(later())
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=when, **times)
 
 

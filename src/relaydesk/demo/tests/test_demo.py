@@ -125,3 +125,14 @@ def test_demo_fixed_logins_authenticate_and_are_printed(demo_workspace):
         assert user.role == role
         assert f"{email} / {password}" in demo_workspace
     assert Ticket.objects.filter(requester__email="customer@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_demo_customer_has_solved_and_rated_requests(demo_workspace):
+    from relaydesk.portal.models import SatisfactionRating
+
+    ratings = SatisfactionRating.objects.select_related("ticket", "requester")
+    assert ratings.filter(requester__email="customer@example.com").exists()
+    assert {r.score for r in ratings} == {1, 5}
+    assert all(r.ticket.status in (StatusCategory.SOLVED, StatusCategory.CLOSED) for r in ratings)
+    assert ratings.filter(requester__language="fa").exclude(comment="").exists()
