@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "relaydesk.tickets",
     "relaydesk.desk",
     "relaydesk.portal",
+    "relaydesk.kb",
     "relaydesk.demo",
 ]
 

@@ -8,7 +8,9 @@ admin.site.site_header = admin.site.site_title = "Relaydesk"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("desk/kb/", include("relaydesk.kb.desk_urls")),
     path("desk/", include("relaydesk.desk.urls")),
+    path("kb/", include("relaydesk.kb.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("relaydesk.portal.urls")),

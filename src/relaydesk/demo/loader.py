@@ -21,6 +21,7 @@ from django.utils import timezone
 from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
 from relaydesk.demo import people
 from relaydesk.demo import satisfaction as demo_satisfaction
+from relaydesk.demo.kb import load_kb
 from relaydesk.demo.scripts import SCENARIOS, SCRIPTS, TRANSFER_NOTES, Scenario
 from relaydesk.tickets import services
 from relaydesk.tickets.models import (
@@ -180,6 +181,7 @@ def load_demo() -> Summary:
                 channel=channels[index],
             )
         timeline.apply()
+        load_kb(rng)
     return Summary(
         departments=Department.objects.count(),
         agents=User.objects.exclude(role=Role.CUSTOMER).count(),

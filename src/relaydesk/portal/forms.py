@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from relaydesk.accounts.models import User
@@ -127,7 +128,16 @@ class RequestForm(NoColon, forms.Form):
     subject = forms.CharField(
         label=_("Subject"),
         max_length=250,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                # While the customer types, matching articles appear below (KB3).
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("kb:suggest"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": "#kb-suggestions",
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     body = forms.CharField(
         label=_("Description"),

@@ -136,3 +136,14 @@ def test_demo_customer_has_solved_and_rated_requests(demo_workspace):
     assert {r.score for r in ratings} == {1, 5}
     assert all(r.ticket.status in (StatusCategory.SOLVED, StatusCategory.CLOSED) for r in ratings)
     assert ratings.filter(requester__language="fa").exclude(comment="").exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_published_articles_in_every_language(demo_workspace):
+    from relaydesk.kb.models import Article, Translation, Visibility
+
+    published = Translation.objects.filter(article__visibility=Visibility.PUBLISHED)
+    assert set(published.values_list("language", flat=True)) == LANGUAGES
+    assert Article.objects.filter(visibility=Visibility.INTERNAL).exists()
+    assert Article.objects.filter(visibility=Visibility.DRAFT).exists()
+    assert not published.filter(body_html="").exists()
