@@ -71,7 +71,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from bench import scenarios, seed
+    from bench import kb, scenarios, seed
     from bench.measure import table
 
     plan = seed.Plan(tickets=args.tickets)
@@ -87,6 +87,7 @@ def main() -> None:
         figures.append(scenarios.create_figure(ctx))
     finally:
         seed.delete_extra_tickets(plan)
+    figures += kb.figures(args.samples, args.warmup)
     print(
         f"\nLoad average while measuring: {os.getloadavg()[1]:.2f} (5 min) on {os.cpu_count()} CPUs"
     )
