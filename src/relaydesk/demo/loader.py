@@ -23,6 +23,7 @@ from relaydesk.demo import people
 from relaydesk.demo import satisfaction as demo_satisfaction
 from relaydesk.demo.kb import load_kb
 from relaydesk.demo.scripts import SCENARIOS, SCRIPTS, TRANSFER_NOTES, Scenario
+from relaydesk.demo.webform import load_webform
 from relaydesk.tickets import services
 from relaydesk.tickets.models import (
     Category,
@@ -182,6 +183,7 @@ def load_demo() -> Summary:
             )
         timeline.apply()
         load_kb(rng)
+        load_webform(catalog.departments["Support"])
     return Summary(
         departments=Department.objects.count(),
         agents=User.objects.exclude(role=Role.CUSTOMER).count(),

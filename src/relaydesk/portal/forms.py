@@ -198,3 +198,13 @@ class MailPreferenceForm(NoColon, forms.Form):
     ticket_updates = forms.BooleanField(
         label=_("Email me when my requests get an answer or change status"), required=False
     )
+
+
+class ContactForm(NoColon, forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    message = forms.CharField(label=_("Message"), max_length=MAX_BODY, widget=forms.Textarea)
+    # Honeypot: hidden from people by CSS and aria-hidden; bots fill every field.
+    website = forms.CharField(label=_("Website"), required=False, max_length=200)
+    ts = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)

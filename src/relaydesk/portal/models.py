@@ -68,3 +68,30 @@ def score_label(score: int, scale: str) -> str:
     if scale == Scale.GOOD_BAD:
         return str(_("Good") if score >= 3 else _("Bad"))
     return f"{score}/5"
+
+
+class WebForm(models.Model):
+    """An embeddable contact form (PO3): its key is in the snippet; its tickets go to the
+    department chosen here."""
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    thanks = models.CharField(
+        _("thank-you text"), max_length=300, blank=True, help_text=_("Shown after sending.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("web form")
+        verbose_name_plural = _("web forms")
+
+    def __str__(self) -> str:
+        return self.name

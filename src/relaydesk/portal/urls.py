@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from relaydesk.portal.views import auth, profile, requests, satisfaction
+from relaydesk.portal.views import auth, profile, requests, satisfaction, webform
 
 app_name = "portal"
 
@@ -32,6 +32,8 @@ urlpatterns = [
     path("requests/<int:number>/rate/", satisfaction.rate, name="rate"),
     path("rate/<str:token>/", satisfaction.rate_link, name="rate_link"),
     path("mail/stop/<str:token>/", satisfaction.unsubscribe, name="unsubscribe"),
+    path("form/<slug:key>/", webform.contact, name="webform"),
+    path("form/<slug:key>/example/", webform.example, name="webform_example"),
     path("files/<int:attachment_id>/", requests.attachment, name="attachment"),
     path("profile/", profile.profile, name="profile"),
     path("profile/language/", profile.set_language, name="set_language"),

@@ -147,3 +147,9 @@ def test_demo_has_published_articles_in_every_language(demo_workspace):
     assert Article.objects.filter(visibility=Visibility.INTERNAL).exists()
     assert Article.objects.filter(visibility=Visibility.DRAFT).exists()
     assert not published.filter(body_html="").exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_an_embeddable_contact_form(demo_workspace, client):
+    assert client.get("/form/contact/example/").status_code == 200
+    assert client.get("/form/contact/").status_code == 200
