@@ -272,3 +272,14 @@ def test_new_request_form_asks_for_suggestions_while_typing(people):
     page = people["customer"].get(reverse("portal:new_request")).content.decode()
     assert f'hx-get="{reverse("kb:suggest")}"' in page
     assert 'id="kb-suggestions"' in page
+
+
+def test_admins_manage_categories_in_the_admin(admin_user, category):
+    client = signed_in(admin_user)
+    assert client.get(reverse("admin:kb_kbcategory_changelist")).status_code == 200
+    response = client.post(
+        reverse("admin:kb_kbcategory_add"),
+        {"name": "Shipping", "slug": "shipping", "names": '{"pl": "Wysyłka"}', "position": 1},
+    )
+    assert response.status_code == 302
+    assert KbCategory.objects.get(slug="shipping").name_in("pl") == "Wysyłka"
