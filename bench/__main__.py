@@ -71,7 +71,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from bench import api_load, scenarios, search, seed, sla
+    from bench import api_load, kb, scenarios, search, seed, sla
     from bench.measure import queries_by_page_size, table
 
     plan = seed.Plan(tickets=args.tickets)
@@ -89,6 +89,7 @@ def main() -> None:
         figures += sla.figures(ctx)
     finally:
         seed.delete_extra_tickets(plan)
+    figures += kb.figures(args.samples, args.warmup)
     print(
         f"\nLoad average while measuring: {os.getloadavg()[1]:.2f} (5 min) on {os.cpu_count()} CPUs"
     )

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "relaydesk.webhooks",
     "ninja",
     "relaydesk.sla",
+    "relaydesk.portal",
+    "relaydesk.kb",
     "relaydesk.demo",
 ]
 
@@ -206,6 +208,9 @@ ATTACHMENT_FORBIDDEN_EXTENSIONS = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Satisfaction survey after a request is solved (PO5): "good_bad" or "five" (1 to 5).
+CSAT_SCALE = env_str("RELAYDESK_CSAT_SCALE", "good_bad")
 
 TICKET_NUMBER_OFFSET = 10000
 TICKET_LIST_PAGE_SIZE = 50

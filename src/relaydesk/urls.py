@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from relaydesk.api.api import api
 from relaydesk.core import views as core_views
@@ -12,11 +11,13 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("desk/search/", include("relaydesk.search.urls")),
     path("desk/sla/", include("relaydesk.sla.urls")),
+    path("desk/kb/", include("relaydesk.kb.desk_urls")),
     path("desk/", include("relaydesk.desk.urls")),
+    path("kb/", include("relaydesk.kb.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", RedirectView.as_view(pattern_name="desk:home", permanent=False), name="home"),
+    path("", include("relaydesk.portal.urls")),
 ]
 
 handler400 = "relaydesk.core.errors.bad_request"

@@ -20,8 +20,11 @@ from django.utils import timezone
 
 from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
 from relaydesk.demo import people
+from relaydesk.demo import satisfaction as demo_satisfaction
+from relaydesk.demo.kb import load_kb
 from relaydesk.demo.scripts import SCENARIOS, SCRIPTS, TRANSFER_NOTES, Scenario
 from relaydesk.demo.sla import configure_sla
+from relaydesk.demo.webform import load_webform
 from relaydesk.sla import engine
 from relaydesk.tickets import services
 from relaydesk.tickets.models import (
@@ -184,6 +187,8 @@ def load_demo() -> Summary:
         timeline.apply()
         # Due times and SLA records from the history as it now reads.
         engine.recompute_all(Ticket.objects.all())
+        load_kb(rng)
+        load_webform(catalog.departments["Support"])
     return Summary(
         departments=Department.objects.count(),
         agents=User.objects.exclude(role=Role.CUSTOMER).count(),
@@ -431,6 +436,9 @@ def _ticket(
         timeline.mark(later())
         if step == "solve":
             times["solved_at"] = when
+            if index % 3:
+                demo_satisfaction.rate(rng, ticket, customer)
+                timeline.mark(later())
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=when, **times)
 
 

@@ -162,7 +162,7 @@ class ComposerForm(NoColon, forms.Form):
     attachments = MultipleFileField(label=_("Attach files"))
 
 
-def _custom_form_field(field: CustomField) -> forms.Field:
+def custom_form_field(field: CustomField) -> forms.Field:
     label = field.label
     if field.kind == FieldKind.NUMBER:
         number = forms.TextInput(attrs={"inputmode": "decimal"})
@@ -231,7 +231,7 @@ class PropertiesForm(NoColon, forms.Form):
         self.fields["status"].widget = forms.Select(choices=status_choices())
         self.custom_keys = []
         for field in fields_for(ticket.type):
-            self.fields[CUSTOM_PREFIX + field.key] = _custom_form_field(field)
+            self.fields[CUSTOM_PREFIX + field.key] = custom_form_field(field)
             self.custom_keys.append(field.key)
 
     def changes(self) -> dict[str, Any]:

@@ -1,6 +1,10 @@
-"""Mail to the requester when an agent replies publicly (PO4's start), sent by a task."""
+"""Mail to the requester (PO4): an agent's public reply, and a change of the request's status
+(heard by the portal from the timeline). Sent by tasks, in the ticket's language, with a link
+to the request in the portal, the rating links once it is solved (PO5) and an opt-out."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -8,7 +12,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from relaydesk.tickets.models import Message, MessageKind
+from relaydesk.tickets.models import Message, MessageKind, Ticket, TicketEvent
 
 
 @task()
@@ -18,23 +22,42 @@ def notify_requester(message_id: int) -> None:
         .filter(pk=message_id, kind=MessageKind.REPLY)
         .first()
     )
-    if message is None:
-        return
-    ticket = message.ticket
+    if message is not None:
+        _send(message.ticket, "reply", {"message": message})
+
+
+@task()
+def notify_status_change(event_id: int) -> None:
+    event = (
+        TicketEvent.objects.select_related("ticket__requester", "ticket__custom_status", "actor")
+        .filter(pk=event_id, field="status")
+        .first()
+    )
+    if event is not None:
+        _send(event.ticket, "status", {"event": event})
+
+
+def _send(ticket: Ticket, purpose: str, extra: dict[str, Any]) -> None:
+    from relaydesk.portal import links
+    from relaydesk.portal.models import wants_ticket_mail
+
     requester = ticket.requester
-    if not requester.is_active or not requester.email:
+    if not requester.is_active or not requester.email or not wants_ticket_mail(requester):
         return
+    unsubscribe = links.unsubscribe_url(requester)
     context = {
         "ticket": ticket,
-        "message": message,
         "recipient": requester,
-        "ticket_url": f"{settings.BASE_URL}/",
+        "ticket_url": links.request_url(ticket),
+        "rating_links": links.rating_links(ticket),
+        "unsubscribe_url": unsubscribe,
         "site_name": settings.SITE_NAME,
+        **extra,
     }
     with translation.override(ticket.language or requester.language):
-        subject = render_to_string("tickets/mail/reply_subject.txt", context).strip()
-        text = render_to_string("tickets/mail/reply.txt", context)
-        html = render_to_string("tickets/mail/reply.html", context)
+        subject = render_to_string(f"tickets/mail/{purpose}_subject.txt", context).strip()
+        text = render_to_string(f"tickets/mail/{purpose}.txt", context)
+        html = render_to_string(f"tickets/mail/{purpose}.html", context)
     mail = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
@@ -43,6 +66,7 @@ def notify_requester(message_id: int) -> None:
             "Auto-Submitted": "auto-replied",
             "X-Auto-Response-Suppress": "All",
             "X-Relaydesk-Ticket": str(ticket.number),
+            "List-Unsubscribe": f"<{unsubscribe}>",
         },
     )
     mail.attach_alternative(html, "text/html")

@@ -302,6 +302,26 @@ def _status_value(ticket: Ticket) -> dict[str, Any]:
     return {"id": key, "label": ticket.status_label}
 
 
+@transaction.atomic
+def close_request(ticket: Ticket, *, actor: User) -> Ticket:
+    """The requester (or an allowed colleague) says the request is done: it becomes solved.
+    Writing on it again reopens it, as any customer message does."""
+    ticket = _locked(ticket)
+    if not is_requester_side(actor, ticket):
+        raise PermissionDenied(_("You may not close this request."))
+    if ticket.is_closed:
+        raise ValidationError({"status": _("This request is already closed.")})
+    _set_status(
+        ticket,
+        actor=actor,
+        status=StatusCategory.SOLVED,
+        custom_status=None,
+        now=timezone.now(),
+    )
+    _on_commit_broadcast(ticket, "updated")
+    return ticket
+
+
 FIELD_NAMES = ("subject", "priority", "type", "category", "department", "assignee", "language")
 
 

@@ -125,3 +125,31 @@ def test_demo_fixed_logins_authenticate_and_are_printed(demo_workspace):
         assert user.role == role
         assert f"{email} / {password}" in demo_workspace
     assert Ticket.objects.filter(requester__email="customer@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_demo_customer_has_solved_and_rated_requests(demo_workspace):
+    from relaydesk.portal.models import SatisfactionRating
+
+    ratings = SatisfactionRating.objects.select_related("ticket", "requester")
+    assert ratings.filter(requester__email="customer@example.com").exists()
+    assert {r.score for r in ratings} == {1, 5}
+    assert all(r.ticket.status in (StatusCategory.SOLVED, StatusCategory.CLOSED) for r in ratings)
+    assert ratings.filter(requester__language="fa").exclude(comment="").exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_published_articles_in_every_language(demo_workspace):
+    from relaydesk.kb.models import Article, Translation, Visibility
+
+    published = Translation.objects.filter(article__visibility=Visibility.PUBLISHED)
+    assert set(published.values_list("language", flat=True)) == LANGUAGES
+    assert Article.objects.filter(visibility=Visibility.INTERNAL).exists()
+    assert Article.objects.filter(visibility=Visibility.DRAFT).exists()
+    assert not published.filter(body_html="").exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_an_embeddable_contact_form(demo_workspace, client):
+    assert client.get("/form/contact/example/").status_code == 200
+    assert client.get("/form/contact/").status_code == 200

@@ -15,7 +15,6 @@ from relaydesk.tickets.visibility import visible_attachments
 @require_GET
 def download(request: HttpRequest, attachment_id: int) -> FileResponse:
     try:
-        attachment = visible_attachments(desk_user(request)).get(pk=attachment_id)
-        return file_response(attachment)
+        return file_response(visible_attachments(desk_user(request)).get(pk=attachment_id))
     except (Attachment.DoesNotExist, FileNotFoundError):
         raise Http404 from None

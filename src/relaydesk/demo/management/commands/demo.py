@@ -40,6 +40,6 @@ class Command(BaseCommand):
     def print_logins(self) -> None:
         logins = demo_logins()
         if logins:
-            self.stdout.write("Demo sign-ins at /desk/ (unless their passwords were changed):")
+            self.stdout.write("Demo sign-ins, agents at /desk/, customers at / (unless changed):")
         for role, email, password in logins:
             self.stdout.write(f"  {role:<11} {email} / {password}")

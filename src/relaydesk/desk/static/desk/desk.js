@@ -36,6 +36,17 @@
     }
   });
 
+  /* The composer's knowledge-base box: put an article's title and link where the cursor is. */
+  document.addEventListener("click", function (event) {
+    var insert = event.target.closest("[data-kb-insert]");
+    var body = insert && document.querySelector("#composer textarea");
+    if (!body) return;
+    var text = insert.dataset.kbInsert;
+    var start = body.selectionStart, end = body.selectionEnd;
+    body.setRangeText((start > 0 ? "\n" : "") + text + "\n", start, end, "end");
+    body.focus();
+  });
+
   document.addEventListener("click", function (event) {
     var tab = event.target.closest("[data-tab]");
     if (!tab) return;

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from relaydesk.kb.views import public
+
+app_name = "kb"
+
+urlpatterns = [
+    path("", public.index, name="index"),
+    path("search/", public.search_page, name="search"),
+    path("suggest/", public.suggest, name="suggest"),
+    path("<slug:slug>/", public.article, name="article"),
+    path("<slug:slug>/vote/", public.vote, name="vote"),
+]
