@@ -71,29 +71,34 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from bench import api_load, scenarios, seed
-    from bench.measure import table
+    from bench import api_load, scenarios, search, seed
+    from bench.measure import queries_by_page_size, table
 
     plan = seed.Plan(tickets=args.tickets)
     seeded = prepare(url, plan, reseed=args.reseed)
     if seeded is not None:
         print(f"Seeded in {seeded:.0f} s.")
     ctx = scenarios.Context(plan=plan, samples=args.samples, warmup=args.warmup)
-    through_pages = scenarios.desk_pages_work(ctx)
     print(f"Measuring ({args.samples} samples after {args.warmup} warm-up runs each) …")
     began = time.perf_counter()
-    figures = scenarios.page_figures(ctx) if through_pages else scenarios.orm_figures(ctx)
+    figures = scenarios.page_figures(ctx)
     try:
         figures.append(scenarios.create_figure(ctx))
         figures += api_load.figures(ctx)
+        figures += search.figures(ctx)
     finally:
         seed.delete_extra_tickets(plan)
     print(
         f"\nLoad average while measuring: {os.getloadavg()[1]:.2f} (5 min) on {os.cpu_count()} CPUs"
     )
     print(table(figures))
-    if not through_pages:
-        print("\nThe desk pages did not answer 200: lists and ticket measured as ORM queries.")
+    growth = queries_by_page_size(figures)
+    steady = all(len(set(sizes.values())) == 1 for sizes in growth.values())
+    print(
+        "\nSQL queries per list page do not grow with the page size."
+        if steady
+        else f"\nSQL queries per list page GROW with the page size: {growth}"
+    )
     missed = [f.name for f in figures if f.verdict == "MISSED"]
     print("\nAll targets met." if not missed else f"\nTargets missed: {', '.join(missed)}")
     results = {
@@ -107,8 +112,10 @@ def main() -> None:
         "messages_per_ticket": plan.messages,
         "seed_seconds": round(seeded, 1) if seeded is not None else None,
         "measure_seconds": round(time.perf_counter() - began, 1),
-        "through": "desk pages (django.test.Client)" if through_pages else "ORM queries",
+        "through": "desk pages via django.test.Client; creation via services.create_ticket",
         "figures": [f.as_dict() for f in figures],
+        "queries_by_page_size": growth,
+        "queries_steady": steady,
     }
     path = settings.HOME / "bench-results.json"
     path.parent.mkdir(parents=True, exist_ok=True)

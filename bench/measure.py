@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -69,3 +70,12 @@ def table(figures: list[Figure]) -> str:
             f"{f.verdict}"
         )
     return "\n".join(lines)
+
+
+def queries_by_page_size(figures: list[Figure]) -> dict[str, dict[int, int]]:
+    """SQL queries of each list scenario per page size, to show they do not grow with it."""
+    grouped: dict[str, dict[int, int]] = {}
+    for f in figures:
+        if match := re.fullmatch(r"(.*) \((\d+)/page\)", f.name):
+            grouped.setdefault(match[1], {})[int(match[2])] = f.queries
+    return {name: sizes for name, sizes in grouped.items() if len(sizes) > 1}

@@ -4,15 +4,12 @@ visibility rules apply as they do for a real agent."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
 
 from django.conf import settings
-from django.db.models import Q
 from django.test import Client, override_settings
-from django.urls import Resolver404, resolve
 
 from bench.measure import Figure, sample
 from bench.seed import BENCH_AGENT, DEPARTMENTS, Plan
@@ -26,7 +23,7 @@ from relaydesk.tickets.models import (
     StatusGroup,
     ticket_number,
 )
-from relaydesk.tickets.visibility import visible_messages, visible_tickets
+from relaydesk.tickets.visibility import visible_tickets
 
 LIST_TARGET_MS = 50.0
 CREATE_TARGET_MS = 15.0
@@ -58,25 +55,6 @@ class Context:
         figure = sample(name, call, samples=self.samples, warmup=self.warmup, target_ms=target)
         print(f"  {figure.name:<52} p95 {figure.p95_ms:7.1f} ms", flush=True)
         return figure
-
-
-def desk_pages_work(ctx: Context) -> bool:
-    """Are the desk's list and ticket page there and answering (they are being built)?"""
-    client = Client(raise_request_exception=False)
-    client.force_login(ctx.agent)
-    try:
-        resolve("/desk/")
-        resolve(f"/desk/tickets/{ctx.long_numbers[0]}/")
-    except Resolver404:
-        return False
-    pages = ("/desk/", f"/desk/tickets/{ctx.long_numbers[0]}/")
-    logging.disable(logging.CRITICAL)  # a page under construction may fail loudly
-    try:
-        return all(client.get(url).status_code == 200 for url in pages)
-    except Exception:
-        return False
-    finally:
-        logging.disable(logging.NOTSET)
 
 
 def deep_cursor(ctx: Context, group: str, depth: float = 0.9) -> str:
@@ -140,61 +118,6 @@ def page_figures(ctx: Context) -> list[Figure]:
             rotate([f"/desk/tickets/{n}/" for n in ctx.long_numbers]),
             LIST_TARGET_MS,
         )
-    )
-    return figures
-
-
-def orm_figures(ctx: Context) -> list[Figure]:
-    """Without the desk's URLs: the queries its pages would run, through the visibility door."""
-    support = ctx.departments["Support"]
-
-    def listing_call(extra: Q, size: int, deep: bool) -> Callable[[int], object]:
-        tickets = visible_tickets(ctx.agent).filter(extra).order_by("-updated_at", "-id")
-        start = tickets[int(tickets.count() * 0.9)] if deep else None
-
-        def call(_: int) -> object:
-            rows = tickets
-            if start is not None:  # the keyset condition, led by a range the index can use
-                rows = rows.filter(updated_at__lte=start.updated_at).filter(
-                    Q(updated_at__lt=start.updated_at) | Q(id__lt=start.pk)
-                )
-            related = ("requester", "assignee", "department")
-            return list(rows.select_related(*related).prefetch_related("tags")[: size + 1])
-
-        return call
-
-    active = Q(status__in=(StatusCategory.NEW, StatusCategory.OPEN))
-    figures = []
-    for size in PAGE_SIZES:
-        figures += [
-            ctx.run(
-                f"ORM list, first page ({size}/page)",
-                listing_call(active, size, False),
-                LIST_TARGET_MS,
-            ),
-            ctx.run(
-                f"ORM list, deep page ~90% down ({size}/page)",
-                listing_call(active, size, True),
-                LIST_TARGET_MS,
-            ),
-            ctx.run(
-                f"ORM list by department+status+priority ({size}/page)",
-                listing_call(
-                    Q(department=support, status=StatusCategory.OPEN, priority=Priority.HIGH),
-                    size,
-                    False,
-                ),
-                LIST_TARGET_MS,
-            ),
-        ]
-
-    def ticket_call(k: int) -> object:
-        ticket = services.get_visible_ticket(ctx.agent, ctx.long_numbers[k % len(ctx.long_numbers)])
-        messages = visible_messages(ctx.agent).filter(ticket=ticket).select_related("author")
-        return list(messages.prefetch_related("attachments")), list(ticket.events.all())
-
-    figures.append(
-        ctx.run(f"ORM ticket, {ctx.plan.long_messages} messages", ticket_call, LIST_TARGET_MS)
     )
     return figures
 

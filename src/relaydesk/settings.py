@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "relaydesk.api",
     "relaydesk.webhooks",
     "ninja",
+    "relaydesk.search",
     "relaydesk.demo",
 ]
 

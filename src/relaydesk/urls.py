@@ -10,6 +10,7 @@ admin.site.site_header = admin.site.site_title = "Relaydesk"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("desk/search/", include("relaydesk.search.urls")),
     path("desk/", include("relaydesk.desk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

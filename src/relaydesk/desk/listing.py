@@ -7,7 +7,7 @@ OFFSET, and nothing counts the whole list: page N costs what page 1 costs.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,19 +112,21 @@ def parse_sort(value: str) -> tuple[str, bool]:
     return name, descending
 
 
-def make_cursor(sort: str, ticket: Ticket) -> str:
-    value = SORT_KEYS[sort].dump(ticket.sort_value)  # type: ignore[attr-defined]
+def make_cursor(sort: str, ticket: Ticket, keys: Mapping[str, SortKey] = SORT_KEYS) -> str:
+    value = keys[sort].dump(ticket.sort_value)  # type: ignore[attr-defined]
     return signing.dumps([sort, value, ticket.pk], salt=CURSOR_SALT, compress=True)
 
 
-def read_cursor(sort: str, cursor: str) -> tuple[Any, int] | None:
+def read_cursor(
+    sort: str, cursor: str, keys: Mapping[str, SortKey] = SORT_KEYS
+) -> tuple[Any, int] | None:
     """The (sort value, id) a cursor holds, or None when it is forged, stale or for another
     sort."""
     try:
         name, value, pk = signing.loads(cursor, salt=CURSOR_SALT)
         if name != sort:
             return None
-        return SORT_KEYS[sort].parse(value), int(pk)
+        return keys[sort].parse(value), int(pk)
     except (signing.BadSignature, ValueError, TypeError, KeyError):
         return None
 
@@ -137,12 +139,15 @@ def paginate(
     size: int,
     after: str = "",
     before: str = "",
+    keys: Mapping[str, SortKey] = SORT_KEYS,
 ) -> Page:
-    """One page of `size` tickets after (or before) a cursor, in one query plus the tags."""
-    key = SORT_KEYS[sort]
+    """One page of `size` tickets after (or before) a cursor, in one query plus the tags.
+    `keys` lets another list (search) bring sort keys of its own, such as relevance."""
+    key = keys[sort]
     tickets = tickets.annotate(sort_value=key.expression)
     backwards = bool(before) and not after
-    position = read_cursor(sort, before if backwards else after) if (after or before) else None
+    cursor = before if backwards else after
+    position = read_cursor(sort, cursor, keys) if (after or before) else None
     forward_desc = descending != backwards  # walking backwards flips the order
     if position is not None:
         value, pk = position
@@ -169,6 +174,6 @@ def paginate(
     has_previous = (more if backwards else started) and bool(rows)
     return Page(
         tickets=rows,
-        next_cursor=make_cursor(sort, rows[-1]) if rows and has_next else None,
-        previous_cursor=make_cursor(sort, rows[0]) if rows and has_previous else None,
+        next_cursor=make_cursor(sort, rows[-1], keys) if rows and has_next else None,
+        previous_cursor=make_cursor(sort, rows[0], keys) if rows and has_previous else None,
     )

@@ -1,0 +1,178 @@
+"""The two engines behind one interface: PostgreSQL full text + pg_trgm, and SQLite FTS5.
+
+A backend turns the words someone typed into (1) a condition on tickets, (2) a relevance
+expression and (3) snippets for the tickets of one page. Snippets come back with the matches
+between the markers START and STOP (control characters that never reach the index), so the
+caller can escape the text and then mark it up.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol
+
+from django.db import connection
+from django.db.models import BooleanField, Expression, F, FloatField, Func, Q, TextField, Value
+from django.db.models.expressions import RawSQL
+
+START, STOP = "\x02", "\x03"
+_WORD = re.compile(r"[^\W_]+")
+_PHRASE = re.compile(r'"([^"]*)"')
+MIN_PREFIX = 3  # a shorter word is matched whole: "a:*" would touch every document
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+class Backend(Protocol):
+    def condition(self, text: str, *, notes: bool) -> Q: ...
+
+    def rank(self, text: str, *, notes: bool) -> Expression: ...
+
+    def snippets(self, ids: list[int], text: str, *, notes: bool) -> dict[int, str]: ...
+
+
+CONFIGS = ("english", "russian", "romanian")
+
+
+def tsquery(text: str) -> str:
+    """The words as a tsquery, computed once by the server and then passed as a constant (so
+    the planner can weigh it against the column statistics): the web-search syntax read by
+    each stemming configuration, OR-ed, plus (without a quoted phrase) every word as an
+    unaccented prefix: partial words, Polish typed without diacritics."""
+    parts = [f"websearch_to_tsquery('{c}', %s)" for c in CONFIGS]
+    parts.append("websearch_to_tsquery('simple', unaccent(%s))")
+    params: list[Any] = [text] * len(parts)
+    terms = words(text)
+    if terms and '"' not in text and all(len(t) >= MIN_PREFIX for t in terms):
+        parts.append("to_tsquery('simple', unaccent(%s))")
+        params.append(" & ".join(f"{t}:*" for t in terms))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({' || '.join(parts)})::text", params)
+        row = cursor.fetchone()
+    return str(row[0]) if row else ""
+
+
+class TsQuery(Func):
+    """A computed tsquery as a constant."""
+
+    template = "%(expressions)s::tsquery"
+    output_field: Any = TextField()
+
+    def __init__(self, query: str) -> None:
+        super().__init__(Value(query))
+
+
+class Matches(Func):
+    """`vector @@ query` for a tsvector column reached through the ticket."""
+
+    output_field: Any = BooleanField()
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+
+
+class TrigramTitle(Func):
+    """The typed words are similar to a word sequence of the subject (pg_trgm `<%`)."""
+
+    output_field: Any = BooleanField()
+    template = "%(expressions)s"
+    arg_joiner = " <%% "  # doubled: the SQL runs with parameters
+
+
+class Rank(Func):
+    function = "ts_rank"
+    output_field: Any = FloatField()
+
+
+class PostgreSQLBackend:
+    def __init__(self) -> None:
+        self.queries: dict[str, str] = {}
+
+    def query(self, text: str) -> TsQuery:
+        if text not in self.queries:
+            self.queries[text] = tsquery(text)
+        return TsQuery(self.queries[text])
+
+    def condition(self, text: str, *, notes: bool) -> Q:
+        public = "search_document__public_vector"
+        matched = Q(Matches(F(public), self.query(text)))
+        if notes:
+            matched |= Q(Matches(F("search_document__note_vector"), self.query(text)))
+        if words(text):
+            matched |= Q(TrigramTitle(Value(text), F("search_document__title")))
+        return matched
+
+    def rank(self, text: str, *, notes: bool) -> Expression:
+        vector: Expression | F = F("search_document__public_vector")
+        if notes:
+            vector = Func(
+                vector,
+                F("search_document__note_vector"),
+                template="(%(expressions)s)",
+                arg_joiner=" || ",
+            )
+        return Rank(vector, self.query(text))
+
+    def snippets(self, ids: list[int], text: str, *, notes: bool) -> dict[int, str]:
+        if not ids:
+            return {}
+        body = "public_text || E'\\n' || note_text" if notes else "public_text"
+        options = f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10, MaxFragments=2"
+        sql = (
+            f"SELECT ticket_id, ts_headline(config::regconfig, {body}, %s::tsquery, %s)"  # noqa: S608 (fixed SQL; words are parameters)
+            " FROM search_searchdocument WHERE ticket_id = ANY(%s)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.queries.get(text) or tsquery(text), options, ids])
+            return {pk: snippet for pk, snippet in cursor.fetchall() if START in snippet}
+
+
+def fts5_query(text: str, *, notes: bool) -> str:
+    """An FTS5 MATCH expression: quoted phrases, and each word as a prefix of its light stem
+    (FTS5 has no Russian or Romanian stemmer; dropping the ending of a long word finds its
+    other forms: "заявки" → "заяв*" finds "заявка", "facturile" → "factur*" finds "factura").
+    Everything is quoted: no FTS5 syntax reaches the engine from the user."""
+    terms = [f'"{" ".join(words(p))}"' for p in _PHRASE.findall(text) if words(p)]
+    for word in words(_PHRASE.sub(" ", text)):
+        stem = word[: max(len(word) - (3 if len(word) >= 7 else 2), 4)] if len(word) > 4 else word
+        terms.append(f'"{stem}"*')
+    if not terms:
+        return ""
+    columns = "{title public_text note_text}" if notes else "{title public_text}"
+    return f"{columns} : ({' AND '.join(terms)})"
+
+
+class SQLiteBackend:
+    def condition(self, text: str, *, notes: bool) -> Q:
+        query = fts5_query(text, notes=notes)
+        if not query:
+            return Q(pk__in=[])
+        matching = RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [query])
+        return Q(pk__in=matching)
+
+    def rank(self, text: str, *, notes: bool) -> Expression:
+        sql = (
+            "(SELECT -bm25(search_fts, 10.0, 1.0, 1.0) FROM search_fts"
+            " WHERE search_fts MATCH %s AND rowid = tickets_ticket.id)"
+        )
+        query = [fts5_query(text, notes=notes)]
+        return RawSQL(sql, query, output_field=FloatField())  # noqa: S611 (words are parameters)
+
+    def snippets(self, ids: list[int], text: str, *, notes: bool) -> dict[int, str]:
+        query = fts5_query(text, notes=notes)
+        if not ids or not query:
+            return {}
+        column = -1 if notes else 1
+        marks = ", ".join(["%s"] * len(ids))
+        sql = (
+            f"SELECT rowid, snippet(search_fts, {column}, char(2), char(3), '…', 20)"  # noqa: S608
+            f" FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({marks})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [query, *ids])
+            return {pk: snippet for pk, snippet in cursor.fetchall() if START in snippet}
+
+
+def backend() -> Backend:
+    return PostgreSQLBackend() if connection.vendor == "postgresql" else SQLiteBackend()

@@ -1,0 +1,139 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from relaydesk.search import service
+from relaydesk.search.models import SearchDocument
+from relaydesk.tickets import services
+
+
+def found(user, text, **kwargs):
+    return [t.pk for t in service.search(user, text, **kwargs).page.tickets]
+
+
+@pytest.mark.parametrize(
+    ("language", "body", "query"),
+    [
+        ("ru", "Моя заявка не обработана уже неделю.", "заявки"),
+        ("ro", "Nu am primit factura pentru luna trecută.", "facturile"),
+        ("en", "Please resend the invoice for March.", "invoices"),
+        ("pl", "Moje zamówienie nie dotarło do dzisiaj.", "zamowienie"),
+        ("fa", "پرداخت من انجام نشد و پول کسر شده است", "پرداخت"),
+    ],
+)
+def test_words_are_found_in_each_language(agent, open_ticket, language, body, query):
+    ticket = open_ticket("Help", body, language=language)
+    open_ticket("Unrelated", "Nothing to see here.", language=language)
+    assert found(agent, query) == [ticket.pk]
+
+
+def test_subject_requester_and_organization_are_searched(agent, open_ticket):
+    ticket = open_ticket("Printer on fire", "It smokes.")
+    assert found(agent, "printer") == [ticket.pk]
+    assert found(agent, "Carol") == [ticket.pk]
+    assert found(agent, "Acme") == [ticket.pk]
+
+
+def test_a_phrase_matches_only_those_words_together(agent, open_ticket):
+    together = open_ticket("A", "The blue screen appears at start.")
+    apart = open_ticket("B", "The screen is blue and appears dark.")
+    assert found(agent, '"blue screen"') == [together.pk]
+    assert set(found(agent, "blue screen")) == {together.pk, apart.pk}
+
+
+def test_a_new_message_and_a_new_subject_are_searchable_at_once(agent, open_ticket):
+    ticket = open_ticket("Printer", "First words.")
+    services.add_message(ticket, actor=agent, body=services.Body("Replaced the toner cartridge."))
+    services.update_ticket(ticket, actor=agent, subject="Copier jammed")
+    assert found(agent, "cartridge") == [ticket.pk]
+    assert found(agent, "copier") == [ticket.pk]
+    assert found(agent, "printer") == []
+
+
+def test_attachment_file_names_are_searchable(agent, open_ticket):
+    upload = SimpleUploadedFile("quarterly-report.pdf", b"%PDF", content_type="application/pdf")
+    ticket = open_ticket("Files", "See attached.", attachments=[upload])
+    assert found(agent, "quarterly") == [ticket.pk]
+
+
+def test_internal_notes_are_found_by_agents_only(agent, customer, open_ticket):
+    ticket = open_ticket("Login", "I cannot sign in.")
+    services.add_message(
+        ticket, actor=agent, body=services.Body("Suspect fraudulent account."), internal=True
+    )
+    assert found(agent, "fraudulent") == [ticket.pk]
+    assert found(customer, "fraudulent") == []
+    assert found(customer, "sign") == [ticket.pk]
+
+
+def test_search_keeps_to_visible_tickets(other_agent, other_customer, agent, open_ticket):
+    ticket = open_ticket("Printer on fire", "Smoke everywhere.")
+    assert found(agent, "smoke") == [ticket.pk]
+    assert found(other_agent, "smoke") == []
+    assert found(other_customer, "smoke") == []
+    assert service.ticket_for_number(other_agent, str(ticket.number)) is None
+
+
+def test_email_finds_the_contact_and_their_tickets(agent, customer, colleague, open_ticket):
+    mine = open_ticket("Mine", "One.")
+    open_ticket("Theirs", "Two.", requester=colleague)
+    results = service.search(agent, "CAROL@acme.test")
+    assert [t.pk for t in results.page.tickets] == [mine.pk]
+    assert results.contacts == [customer]
+
+
+def test_snippets_mark_matches_and_escape_the_text(agent, open_ticket):
+    ticket = open_ticket("X", "The <script>alert(1)</script> toaster exploded.")
+    snippet = service.search(agent, "toaster").snippets[ticket.pk]
+    assert "<mark>toaster</mark>" in snippet
+    assert "<script>" not in snippet  # escaped (SQLite) or dropped as markup (PostgreSQL)
+
+
+def test_results_page_without_a_cap(agent, open_ticket):
+    tickets = [open_ticket(f"Case {i}", "Same words in every ticket.") for i in range(5)]
+    seen, after = [], ""
+    while True:
+        results = service.search(agent, "words", sort="date", after=after, size=2)
+        seen += [t.pk for t in results.page.tickets]
+        if not results.page.next_cursor:
+            break
+        after = results.page.next_cursor
+    assert seen == [t.pk for t in reversed(tickets)]
+
+
+def test_relevance_puts_subject_matches_first(agent, open_ticket):
+    body_only = open_ticket("Question", "Something about a modem.")
+    open_ticket("Other", "Nothing.")
+    subject = open_ticket("Modem broken", "It blinks.")
+    services.update_ticket(body_only, actor=agent, priority=3)  # newer activity
+    assert found(agent, "modem") == [subject.pk, body_only.pk]
+    assert found(agent, "modem", sort="date") == [body_only.pk, subject.pk]
+
+
+def test_filters_narrow_the_results(agent, sales, open_ticket, admin_user):
+    a = open_ticket("Router", "Broken router.")
+    b = open_ticket("Router", "Broken router.", department=sales)
+    assert set(found(admin_user, "router")) == {a.pk, b.pk}
+    assert found(admin_user, "router", filters=service.Filters(department=sales)) == [b.pk]
+    services.update_ticket(a, actor=admin_user, status="pending")
+    assert found(admin_user, "router", filters=service.Filters(status="pending")) == [a.pk]
+
+
+def test_hostile_query_syntax_is_just_words(agent, open_ticket):
+    ticket = open_ticket("Quotes", "A title with NEAR and OR inside.")
+    for text in ['"unbalanced', "NEAR(", "title*) OR (", "-", "^:*&|!", "\x00\x02"]:
+        service.search(agent, text)
+    assert found(agent, "inside) NEAR(") == [ticket.pk]
+
+
+def test_deleting_a_ticket_removes_its_document(agent, open_ticket):
+    ticket = open_ticket("Gone", "Vanishing words.")
+    ticket.delete()
+    assert not SearchDocument.objects.exists()
+    assert found(agent, "vanishing") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_a_typo_in_the_subject_still_finds_it(agent, open_ticket):
+    ticket = open_ticket("Printer on fire", "Smoke.")
+    assert found(agent, "printre") == [ticket.pk]

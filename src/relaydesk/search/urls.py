@@ -1,0 +1,7 @@
+from django.urls import path
+
+from relaydesk.search import views
+
+app_name = "search"
+
+urlpatterns = [path("", views.search_page, name="page")]
