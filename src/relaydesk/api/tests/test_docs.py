@@ -45,6 +45,7 @@ def test_every_curl_example_in_the_api_doc_runs(
     assert f"Ticket {ticket.number}" in result.stdout
     assert '"field": "subject"' in result.stdout
     assert '"would_create": 1' in result.stdout
+    assert "The <mark>parcel</mark> never arrived" in result.stdout
     assert Endpoint.objects.get().url == "https://crm.example.com/hooks/relaydesk"
 
 
