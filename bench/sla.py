@@ -23,19 +23,27 @@ RUNNING = ("new", "open")  # tickets whose clocks run: the events that cost the 
 
 
 def _policy() -> Calendar:
-    """The bench's business-hours calendar (Warsaw, Polish holidays) under a policy for all."""
-    Policy.objects.filter(name="Bench").delete()
-    Calendar.objects.filter(name="Bench office").delete()
-    office = Calendar.objects.create(name="Bench office", time_zone="Europe/Warsaw", country="PL")
-    BusinessRange.objects.bulk_create(
-        BusinessRange(calendar=office, weekday=d, start=dt.time(8), end=dt.time(17))
-        for d in range(5)
+    """The bench's business-hours calendar (Warsaw, Polish holidays) under a policy for all;
+    kept between runs (so the first pass has little to change), without custom holidays."""
+    office, created = Calendar.objects.get_or_create(
+        name="Bench office", defaults={"time_zone": "Europe/Warsaw", "country": "PL"}
     )
-    policy = Policy.objects.create(name="Bench", position=0, calendar=office)
-    Target.objects.bulk_create(
-        Target(policy=policy, priority=p, first_response=240, next_response=480, resolution=2400)
-        for p in Priority.values
+    if created:
+        BusinessRange.objects.bulk_create(
+            BusinessRange(calendar=office, weekday=d, start=dt.time(8), end=dt.time(17))
+            for d in range(5)
+        )
+    office.holidays.all().delete()
+    policy, created = Policy.objects.get_or_create(
+        name="Bench", defaults={"position": 0, "calendar": office}
     )
+    if created:
+        Target.objects.bulk_create(
+            Target(
+                policy=policy, priority=p, first_response=240, next_response=480, resolution=2400
+            )
+            for p in Priority.values
+        )
     calendars.forget()
     return office
 

@@ -181,7 +181,7 @@ def store(items: list[Item], *, now: dt.datetime) -> None:
             **{name: getattr(changed[0], name) for name in DUE_COLUMNS.values()}
         )
     elif changed:
-        Ticket.objects.bulk_update(changed, list(DUE_COLUMNS.values()))
+        Ticket.objects.bulk_update(changed, list(DUE_COLUMNS.values()), batch_size=BULK_BATCH)
     TicketSla.objects.bulk_create(
         states,
         update_conflicts=True,
@@ -206,6 +206,8 @@ def next_timer(records: list[Record]) -> dt.datetime | None:
     return min(instants, default=None)
 
 
+# bulk_update writes CASE WHEN … per column: its cost grows with the batch squared.
+BULK_BATCH = 100
 RECORD_VALUES = ("policy_id", "due_at", "risk_at", "met_at", "breached_at")
 
 
@@ -250,7 +252,7 @@ def _store_records(items: list[Item], *, now: dt.datetime) -> dict[int, list[Rec
                 **{name: getattr(record, name) for name in RECORD_VALUES}
             )
     else:
-        Record.objects.bulk_update(updated, ["policy", *RECORD_VALUES[1:]])
+        Record.objects.bulk_update(updated, ["policy", *RECORD_VALUES[1:]], batch_size=BULK_BATCH)
     # Cycles that no longer exist (the target was removed): keep only their breaches.
     gone = [r.pk for r in existing.values() if r.breached_at is None]
     if gone:
