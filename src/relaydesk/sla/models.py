@@ -149,7 +149,7 @@ class Policy(models.Model):
         help_text=_("Status categories that stop the clock: pending, on_hold."),
     )
     at_risk_percent = models.PositiveSmallIntegerField(
-        _("at risk at (% used)"),
+        _("at-risk threshold, percent of the target used"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
