@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "relaydesk.accounts",
     "relaydesk.tickets",
     "relaydesk.desk",
+    "relaydesk.automation",
     "relaydesk.demo",
 ]
 

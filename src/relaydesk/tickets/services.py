@@ -91,11 +91,12 @@ def _check_assignee(assignee: User | None, department: Department | None) -> Non
         )
 
 
-def _check_department_for(actor: User, department: Department | None) -> None:
+def _check_department_for(actor: User | None, department: Department | None) -> None:
     if department is not None and not department.is_active:
         raise ValidationError({"department": _("This department is not active.")})
     if (
-        actor.is_agent
+        actor is not None
+        and actor.is_agent
         and department is not None
         and not writable_departments(actor).filter(pk=department.pk).exists()
     ):
@@ -276,7 +277,7 @@ def _locked(ticket: Ticket) -> Ticket:
 def _set_status(
     ticket: Ticket,
     *,
-    actor: User,
+    actor: User | None,
     status: str,
     custom_status: CustomStatus | None,
     now: Any,
@@ -312,6 +313,18 @@ def update_ticket(ticket: Ticket, *, actor: User, **changes: Any) -> Ticket:
     Only what differs is written; every difference becomes a history line."""
     ticket = _locked(ticket)
     _require_agent_can_change(actor, ticket)
+    return _apply_changes(ticket, actor=actor, changes=changes)
+
+
+@transaction.atomic
+def automated_update(ticket: Ticket, **changes: Any) -> Ticket:
+    """The same changes as `update_ticket`, made by the automation (triggers, time rules,
+    assignment) rather than a person: no actor, and the history says which rule did it through
+    `events.caused_by`."""
+    return _apply_changes(_locked(ticket), actor=None, changes=changes)
+
+
+def _apply_changes(ticket: Ticket, *, actor: User | None, changes: dict[str, Any]) -> Ticket:
     unknown = set(changes) - {*FIELD_NAMES, "status", "custom_fields", "tags"}
     if unknown:
         raise ValidationError(
@@ -410,7 +423,7 @@ def _tags(names: list[str]) -> list[Tag]:
     return list(Tag.objects.filter(name__in=names))
 
 
-def _set_tags(ticket: Ticket, *, actor: User, names: Iterable[str]) -> None:
+def _set_tags(ticket: Ticket, *, actor: User | None, names: Iterable[str]) -> None:
     wanted = clean_tag_names(names)
     before = sorted(ticket.tags.values_list("name", flat=True))
     if sorted(wanted) == before:
