@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import receiver
 
-from relaydesk.automation import assignment
+from relaydesk.automation import assignment, triggers
 from relaydesk.tickets.models import EventKind, MessageKind, StatusCategory, Ticket, TicketEvent
 from relaydesk.tickets.signals import event_recorded
 
@@ -33,44 +34,84 @@ MAX_DEPTH = 5
 CLOSED = (StatusCategory.SOLVED, StatusCategory.CLOSED)
 
 _local = threading.local()
-_depth: ContextVar[int] = ContextVar("relaydesk_automation_depth", default=0)
 
 
-def _pending() -> dict[int, list[int]]:
+@dataclass
+class Chain:
+    """One cascade of actions, however its callbacks are run: which triggers fired on which
+    ticket."""
+
+    fired: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
+class Pending:
+    """A ticket's history lines waiting for their transaction to commit, and the round of the
+    chain that wrote them (1 for a person's action)."""
+
+    chain: Chain
+    depth: int
+    ids: list[int] = field(default_factory=list)
+    callback: Callable[[], None] | None = None
+
+
+_current: ContextVar[tuple[Chain, int] | None] = ContextVar("relaydesk_automation", default=None)
+
+
+def _pending() -> dict[int, Pending]:
     if not hasattr(_local, "pending"):
         _local.pending = {}
     return _local.pending
 
 
+@contextmanager
+def suspended() -> Iterator[None]:
+    """No automation for actions inside (seeding the demo's history)."""
+    _local.suspended = True
+    try:
+        yield
+    finally:
+        _local.suspended = False
+
+
 @receiver(event_recorded)
 def collect(sender: Any, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> None:
-    _pending().setdefault(ticket.pk, []).append(event.pk)
-    transaction.on_commit(partial(_flush, ticket.pk), robust=True)
-
-
-def _flush(ticket_id: int) -> None:
-    """The first callback of a committed action takes all its lines; the others find none.
-    Lines of a rolled-back action are gone from the table and so are dropped here."""
-    ids = _pending().pop(ticket_id, None)
-    if not ids:
+    if getattr(_local, "suspended", False):
         return
-    lines = list(TicketEvent.objects.filter(pk__in=ids, ticket_id=ticket_id))
+    pending = _pending()
+    entry = pending.get(ticket.pk)
+    if entry is None or not _still_queued(entry):  # none yet, or its transaction rolled back
+        current = _current.get()
+        chain, depth = current if current is not None else (Chain(), 0)
+        entry = pending[ticket.pk] = Pending(chain=chain, depth=depth + 1)
+        callback = partial(_flush, ticket.pk, entry)
+        entry.callback = callback
+        transaction.on_commit(callback, robust=True)
+    entry.ids.append(event.pk)
+
+
+def _still_queued(entry: Pending) -> bool:
+    """Django drops the callbacks of a rolled-back transaction or savepoint."""
+    return any(item[1] is entry.callback for item in connection.run_on_commit)
+
+
+def _flush(ticket_id: int, entry: Pending) -> None:
+    """Handle a committed action's lines once, in a transaction of their own."""
+    pending = _pending()
+    if pending.get(ticket_id) is entry:
+        del pending[ticket_id]
+    lines = list(TicketEvent.objects.filter(pk__in=entry.ids, ticket_id=ticket_id))
     if not lines:
         return
-    with _deeper() as depth:
-        if depth > MAX_DEPTH:
-            logger.warning("automation chain on ticket %s cut after %s rounds", ticket_id, depth)
-            return
-        after_action(ticket_id, lines)
-
-
-@contextmanager
-def _deeper() -> Iterator[int]:
-    token = _depth.set(_depth.get() + 1)
+    if entry.depth > MAX_DEPTH:
+        logger.warning("automation on ticket %s cut after %s rounds", ticket_id, MAX_DEPTH)
+        return
+    token = _current.set((entry.chain, entry.depth))
     try:
-        yield _depth.get()
+        triggers.run(ticket_id, lines, entry.chain.fired)
+        after_action(ticket_id, lines)
     finally:
-        _depth.reset(token)
+        _current.reset(token)
 
 
 def after_action(ticket_id: int, lines: list[TicketEvent]) -> None:

@@ -112,3 +112,68 @@ class QueueEntry(models.Model):
 
 def language_codes() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}
+
+
+class TriggerOn(models.TextChoices):
+    CREATED = "created", _("Ticket created")
+    CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
+    AGENT_REPLIED = "agent_replied", _("Agent replied")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    UPDATED = "updated", _("Ticket updated")
+
+
+class Match(models.TextChoices):
+    ALL = "all", _("All conditions")
+    ANY = "any", _("Any condition")
+
+
+class Trigger(models.Model):
+    """When something happens to a ticket and the conditions hold, do the actions (AU1)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    on = models.CharField(_("when"), max_length=20, choices=TriggerOn, default=TriggerOn.CREATED)
+    match = models.CharField(_("match"), max_length=3, choices=Match, default=Match.ALL)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("trigger")
+        verbose_name_plural = _("triggers")
+        indexes = [models.Index(fields=["is_active", "on", "position"], name="trigger_active")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Condition(models.Model):
+    trigger = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="conditions")
+    field = models.CharField(_("field"), max_length=60)
+    operator = models.CharField(_("operator"), max_length=16)
+    value = models.CharField(_("value"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.operator} {self.value}"
+
+
+class Action(models.Model):
+    trigger = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("action"), max_length=30)
+    value = models.TextField(_("value"), max_length=5000, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value[:40]}"

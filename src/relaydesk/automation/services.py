@@ -13,14 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import Access, Department, Membership, Role, User
-from relaydesk.automation import assignment
+from relaydesk.automation import assignment, rules
 from relaydesk.automation.models import (
+    Action,
     AgentState,
     AssignmentMode,
     Availability,
+    Condition,
     DepartmentRouting,
+    Match,
     Skill,
+    Trigger,
+    TriggerOn,
 )
+from relaydesk.tickets.models import Ticket
+from relaydesk.tickets.visibility import visible_tickets
 
 MAX_CAPACITY = 10_000
 MAX_SKILLS = 30
@@ -140,3 +147,109 @@ def clean_skill_names(names: Iterable[str]) -> list[str]:
     if len(cleaned) > MAX_SKILLS:
         raise ValidationError({"skills": _("At most %(max)d skills.") % {"max": MAX_SKILLS}})
     return cleaned
+
+
+# Triggers ------------------------------------------------------------------------------------
+
+MAX_CONDITIONS = 30
+MAX_ACTIONS = 30
+DRY_RUN_TICKETS = 500
+
+
+def can_edit_rules(actor: User) -> bool:
+    return actor.is_agent and actor.role in (Role.ADMIN, Role.SUPERVISOR)
+
+
+@transaction.atomic
+def save_trigger(
+    *,
+    actor: User,
+    trigger: Trigger | None,
+    name: str,
+    on: str,
+    match: str,
+    is_active: bool,
+    position: int,
+    conditions: list[tuple[str, str, str]],
+    actions: list[tuple[str, str]],
+) -> Trigger:
+    """Create or replace a trigger whole. Every condition and action is checked first; a
+    malformed rule is refused with the reason and nothing is saved."""
+    if not can_edit_rules(actor):
+        raise PermissionDenied(_("Only administrators and supervisors edit rules."))
+    check_trigger(name=name, on=on, match=match, conditions=conditions, actions=actions)
+    trigger = trigger or Trigger()
+    trigger.name, trigger.on, trigger.match = " ".join(name.split()), on, match
+    trigger.is_active, trigger.position = is_active, position
+    trigger.last_error, trigger.last_error_at = "", None
+    trigger.save()
+    trigger.conditions.all().delete()
+    trigger.actions.all().delete()
+    Condition.objects.bulk_create(
+        Condition(trigger=trigger, field=f, operator=o, value=v.strip()) for f, o, v in conditions
+    )
+    Action.objects.bulk_create(Action(trigger=trigger, kind=k, value=v) for k, v in actions)
+    return trigger
+
+
+def check_trigger(
+    *,
+    name: str,
+    on: str,
+    match: str,
+    conditions: list[tuple[str, str, str]],
+    actions: list[tuple[str, str]],
+) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+    if not " ".join((name or "").split()) or len(name) > 120:
+        errors.setdefault("name", []).append(ValidationError(_("Give the rule a short name.")))
+    if on not in TriggerOn.values:
+        errors.setdefault("on", []).append(ValidationError(_("Unknown event.")))
+    if match not in Match.values:
+        errors.setdefault("match", []).append(ValidationError(_("Choose all or any.")))
+    if len(conditions) > MAX_CONDITIONS or len(actions) > MAX_ACTIONS:
+        errors.setdefault("__all__", []).append(
+            ValidationError(_("A rule has at most 30 conditions and 30 actions."))
+        )
+    if not actions:
+        errors.setdefault("__all__", []).append(ValidationError(_("A rule needs an action.")))
+    for number, (field_name, operator, value) in enumerate(conditions, start=1):
+        try:
+            rules.check_condition(field_name, operator, value)
+        except ValidationError as error:
+            errors.setdefault("__all__", []).extend(
+                ValidationError(_("Condition %(n)d: %(error)s") % {"n": number, "error": m})
+                for m in error.messages
+            )
+    for number, (kind, value) in enumerate(actions, start=1):
+        try:
+            rules.check_action(kind, value)
+        except ValidationError as error:
+            errors.setdefault("__all__", []).extend(
+                ValidationError(_("Action %(n)d: %(error)s") % {"n": number, "error": m})
+                for m in error.messages
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def delete_trigger(trigger: Trigger, *, actor: User) -> None:
+    if not can_edit_rules(actor):
+        raise PermissionDenied(_("Only administrators and supervisors edit rules."))
+    trigger.delete()
+
+
+def dry_run(trigger: Trigger, *, actor: User) -> tuple[list[Ticket], int]:
+    """The tickets this person can see, among the latest `DRY_RUN_TICKETS`, that the trigger's
+    conditions match now, and how many were tested. Nothing is changed."""
+    if not can_edit_rules(actor):
+        raise PermissionDenied(_("Only administrators and supervisors edit rules."))
+    tickets = list(
+        visible_tickets(actor)
+        .select_related("department", "requester", "organization", "type", "category")
+        .prefetch_related("tags")
+        .order_by("-updated_at", "-id")[:DRY_RUN_TICKETS]
+    )
+    conditions = [(c.field, c.operator, c.value) for c in trigger.conditions.all()]
+    return [t for t in tickets if rules.matches(trigger.match, conditions, t)], len(tickets)

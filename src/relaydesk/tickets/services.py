@@ -265,6 +265,32 @@ def add_message(
     return message
 
 
+@transaction.atomic
+def automated_message(ticket: Ticket, *, text: str, internal: bool) -> Message:
+    """An internal note or a public reply written by the automation (a trigger, a time rule):
+    no author; a public reply is mailed to the requester like an agent's."""
+    ticket = _locked(ticket)
+    text, html = clean_body(text, "")
+    if not text:
+        raise ValidationError({"body": _("The message is empty.")})
+    message = Message.objects.create(
+        ticket=ticket,
+        author=None,
+        kind=MessageKind.NOTE if internal else MessageKind.REPLY,
+        channel=Channel.INTERNAL if internal else ticket.channel,
+        direction=Direction.INTERNAL if internal else Direction.OUTBOUND,
+        body_text=text,
+        body_html=html,
+    )
+    events.message_added(ticket, actor=None, message=message)
+    _touch(ticket)
+    if not internal:
+        message_id = message.pk
+        transaction.on_commit(lambda: notify_requester.enqueue(message_id))
+    _on_commit_broadcast(ticket, "message")
+    return message
+
+
 def _locked(ticket: Ticket) -> Ticket:
     # `of=("self",)`: PostgreSQL cannot lock the nullable side of the department join.
     return (

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from relaydesk.accounts.models import Access, Department, Membership, Role, User
 from relaydesk.automation.models import AssignmentMode, DepartmentRouting
@@ -61,3 +62,10 @@ def open_ticket(committed, customer) -> Iterator[Callable[..., Ticket]]:
 
 
 __all__ = ["AssignmentMode", "add_agent", "set_mode"]
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are compared in English whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
