@@ -125,3 +125,16 @@ def test_demo_fixed_logins_authenticate_and_are_printed(demo_workspace):
         assert user.role == role
         assert f"{email} / {password}" in demo_workspace
     assert Ticket.objects.filter(requester__email="customer@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_demo_configures_assignment_and_triggers(demo_workspace):
+    from relaydesk.automation.models import AssignmentMode, DepartmentRouting, QueueEntry, Trigger
+
+    modes = dict(DepartmentRouting.objects.values_list("department__name", "mode"))
+    assert modes["Support"] == AssignmentMode.LEAST_LOADED
+    assert modes["Sales"] == AssignmentMode.ROUND_ROBIN
+    assert Membership.objects.filter(department__name="Support", capacity=8).exists()
+    assert Trigger.objects.filter(is_active=True).count() >= 4
+    assert not Trigger.objects.exclude(last_error="").exists()
+    assert not QueueEntry.objects.exists()  # the seeded history is not routed again
