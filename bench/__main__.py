@@ -71,7 +71,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from bench import scenarios, seed
+    from bench import automation, scenarios, seed
     from bench.measure import table
 
     plan = seed.Plan(tickets=args.tickets)
@@ -85,6 +85,7 @@ def main() -> None:
     figures = scenarios.page_figures(ctx) if through_pages else scenarios.orm_figures(ctx)
     try:
         figures.append(scenarios.create_figure(ctx))
+        figures.extend(automation.figures(ctx))
     finally:
         seed.delete_extra_tickets(plan)
     print(

@@ -148,12 +148,14 @@ def field_choices() -> list[tuple[str, str]]:
     return fixed + custom
 
 
-def _field(key: str) -> Field:
+def _field(key: str, *, checked: bool = True) -> Field:
+    """The field a condition tests; `checked=False` skips the database when evaluating a rule
+    that was checked when saved."""
     if key in FIELDS:
         return FIELDS[key]
     if key.startswith(CUSTOM):
         name = key.removeprefix(CUSTOM)
-        if CustomField.objects.filter(key=name).exists():
+        if not checked or CustomField.objects.filter(key=name).exists():
             return Field(
                 name,
                 lambda t: [str(t.custom_fields[name])] if name in t.custom_fields else [],
@@ -176,7 +178,7 @@ def check_condition(field: str, operator: str, value: str) -> None:
 
 
 def holds(field: str, operator: str, value: str, ticket: Ticket) -> bool:
-    found = [v.lower() for v in _field(field).values(ticket)]
+    found = [v.lower() for v in _field(field, checked=False).values(ticket)]
     wanted = value.strip().lower()
     if operator == IS:
         return wanted in found if wanted else not found

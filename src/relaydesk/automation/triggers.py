@@ -65,21 +65,26 @@ def run(ticket_id: int, lines: list[TicketEvent], fired: set[tuple[int, int]]) -
     if not on:
         return
     with translation.override(settings.LANGUAGE_CODE):  # history and errors in one language
+        ticket = _load(ticket_id)
         for trigger in active_triggers(on):
-            _run_one(trigger, ticket_id, fired)
+            if (trigger.pk, ticket_id) in fired:
+                continue
+            try:
+                if not rules.matches(trigger.match, conditions_of(trigger), ticket):
+                    continue
+                fired.add((trigger.pk, ticket_id))
+                apply(trigger, ticket)
+            except ValidationError as error:
+                _failed(trigger, ticket, "; ".join(error.messages))
+            ticket = _load(ticket_id)  # as the trigger (or the rules it set off) left it
 
 
-def _run_one(trigger: Trigger, ticket_id: int, fired: set[tuple[int, int]]) -> None:
-    if (trigger.pk, ticket_id) in fired:
-        return
-    ticket = Ticket.objects.select_related("department", "requester").get(pk=ticket_id)
-    try:
-        if not rules.matches(trigger.match, conditions_of(trigger), ticket):
-            return
-        fired.add((trigger.pk, ticket_id))
-        apply(trigger, ticket)
-    except ValidationError as error:
-        _failed(trigger, ticket, "; ".join(error.messages))
+def _load(ticket_id: int) -> Ticket:
+    return (
+        Ticket.objects.select_related("department", "requester", "organization", "type")
+        .prefetch_related("tags")
+        .get(pk=ticket_id)
+    )
 
 
 def apply(trigger: Trigger, ticket: Ticket) -> None:

@@ -8,8 +8,8 @@ from relaydesk.automation import services as auto
 from relaydesk.automation.models import AssignmentMode, TriggerOn
 
 ROUTING = {
-    "Support": (AssignmentMode.LEAST_LOADED, 8),
-    "Sales": (AssignmentMode.ROUND_ROBIN, 5),
+    "Support": (AssignmentMode.LEAST_LOADED, 30),
+    "Sales": (AssignmentMode.ROUND_ROBIN, 20),
 }
 # email → (skills, languages)
 AGENTS = {

@@ -134,7 +134,7 @@ def test_demo_configures_assignment_and_triggers(demo_workspace):
     modes = dict(DepartmentRouting.objects.values_list("department__name", "mode"))
     assert modes["Support"] == AssignmentMode.LEAST_LOADED
     assert modes["Sales"] == AssignmentMode.ROUND_ROBIN
-    assert Membership.objects.filter(department__name="Support", capacity=8).exists()
+    assert Membership.objects.filter(department__name="Support", capacity=30).exists()
     assert Trigger.objects.filter(is_active=True).count() >= 4
     assert not Trigger.objects.exclude(last_error="").exists()
     assert not QueueEntry.objects.exists()  # the seeded history is not routed again
