@@ -71,7 +71,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from bench import api_load, kb, scenarios, search, seed, sla
+    from bench import api_load, automation, kb, scenarios, search, seed, sla
     from bench.measure import queries_by_page_size, table
 
     plan = seed.Plan(tickets=args.tickets)
@@ -87,6 +87,7 @@ def main() -> None:
         figures += search.figures(ctx)
         figures += api_load.figures(ctx)
         figures += sla.figures(ctx)
+        figures.extend(automation.figures(ctx))
     finally:
         seed.delete_extra_tickets(plan)
     figures += kb.figures(args.samples, args.warmup)

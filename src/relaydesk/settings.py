@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "relaydesk.sla",
     "relaydesk.portal",
     "relaydesk.kb",
+    "relaydesk.automation",
     "relaydesk.demo",
 ]
 

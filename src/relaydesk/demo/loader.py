@@ -19,8 +19,10 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
+from relaydesk.automation.hooks import suspended
 from relaydesk.demo import people
 from relaydesk.demo import satisfaction as demo_satisfaction
+from relaydesk.demo.automation import seed_automation
 from relaydesk.demo.kb import load_kb
 from relaydesk.demo.scripts import SCENARIOS, SCRIPTS, TRANSFER_NOTES, Scenario
 from relaydesk.demo.sla import configure_sla
@@ -174,21 +176,23 @@ def load_demo() -> Summary:
         rng.shuffle(statuses)
         priorities = spread(rng, PRIORITY_WEIGHTS, TICKETS)
         channels = spread(rng, CHANNEL_WEIGHTS, TICKETS)
-        for index in range(TICKETS):
-            _ticket(
-                rng,
-                catalog,
-                timeline,
-                index=index,
-                status=statuses[index],
-                priority=priorities[index],
-                channel=channels[index],
-            )
+        with suspended():  # seeded history is not routed again
+            for index in range(TICKETS):
+                _ticket(
+                    rng,
+                    catalog,
+                    timeline,
+                    index=index,
+                    status=statuses[index],
+                    priority=priorities[index],
+                    channel=channels[index],
+                )
         timeline.apply()
         # Due times and SLA records from the history as it now reads.
         engine.recompute_all(Ticket.objects.all())
         load_kb(rng)
         load_webform(catalog.departments["Support"])
+        seed_automation(User.objects.get(email=people.STAFF[0].email))
     return Summary(
         departments=Department.objects.count(),
         agents=User.objects.exclude(role=Role.CUSTOMER).count(),

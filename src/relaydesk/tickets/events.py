@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from relaydesk.accounts.models import User
@@ -9,6 +12,19 @@ from relaydesk.tickets.models import EventKind, Message, Ticket, TicketEvent, Ti
 from relaydesk.tickets.signals import event_recorded
 
 Value = dict[str, Any] | None
+
+_cause: ContextVar[str] = ContextVar("relaydesk_event_cause", default="")
+
+
+@contextmanager
+def caused_by(label: str) -> Iterator[None]:
+    """Lines written inside carry `label` as their note: the history says which rule
+    (trigger, time rule, assignment) made the change."""
+    token = _cause.set(label)
+    try:
+        yield
+    finally:
+        _cause.reset(token)
 
 
 def value_of(obj: Any) -> Value:
@@ -21,6 +37,8 @@ def value_of(obj: Any) -> Value:
 
 
 def _event(ticket: Ticket, actor: User | None, kind: str, **fields: Any) -> TicketEvent:
+    if not fields.get("note") and _cause.get():
+        fields["note"] = _cause.get()
     event = TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, **fields)
     event_recorded.send(sender=TicketEvent, event=event, ticket=ticket)
     return event

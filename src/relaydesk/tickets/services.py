@@ -91,11 +91,12 @@ def _check_assignee(assignee: User | None, department: Department | None) -> Non
         )
 
 
-def _check_department_for(actor: User, department: Department | None) -> None:
+def _check_department_for(actor: User | None, department: Department | None) -> None:
     if department is not None and not department.is_active:
         raise ValidationError({"department": _("This department is not active.")})
     if (
-        actor.is_agent
+        actor is not None
+        and actor.is_agent
         and department is not None
         and not writable_departments(actor).filter(pk=department.pk).exists()
     ):
@@ -264,6 +265,32 @@ def add_message(
     return message
 
 
+@transaction.atomic
+def automated_message(ticket: Ticket, *, text: str, internal: bool) -> Message:
+    """An internal note or a public reply written by the automation (a trigger, a time rule):
+    no author; a public reply is mailed to the requester like an agent's."""
+    ticket = _locked(ticket)
+    text, html = clean_body(text, "")
+    if not text:
+        raise ValidationError({"body": _("The message is empty.")})
+    message = Message.objects.create(
+        ticket=ticket,
+        author=None,
+        kind=MessageKind.NOTE if internal else MessageKind.REPLY,
+        channel=Channel.INTERNAL if internal else ticket.channel,
+        direction=Direction.INTERNAL if internal else Direction.OUTBOUND,
+        body_text=text,
+        body_html=html,
+    )
+    events.message_added(ticket, actor=None, message=message)
+    _touch(ticket)
+    if not internal:
+        message_id = message.pk
+        transaction.on_commit(lambda: notify_requester.enqueue(message_id))
+    _on_commit_broadcast(ticket, "message")
+    return message
+
+
 def _locked(ticket: Ticket) -> Ticket:
     # `of=("self",)`: PostgreSQL cannot lock the nullable side of the department join.
     return (
@@ -276,7 +303,7 @@ def _locked(ticket: Ticket) -> Ticket:
 def _set_status(
     ticket: Ticket,
     *,
-    actor: User,
+    actor: User | None,
     status: str,
     custom_status: CustomStatus | None,
     now: Any,
@@ -332,6 +359,18 @@ def update_ticket(ticket: Ticket, *, actor: User, **changes: Any) -> Ticket:
     Only what differs is written; every difference becomes a history line."""
     ticket = _locked(ticket)
     _require_agent_can_change(actor, ticket)
+    return _apply_changes(ticket, actor=actor, changes=changes)
+
+
+@transaction.atomic
+def automated_update(ticket: Ticket, **changes: Any) -> Ticket:
+    """The same changes as `update_ticket`, made by the automation (triggers, time rules,
+    assignment) rather than a person: no actor, and the history says which rule did it through
+    `events.caused_by`."""
+    return _apply_changes(_locked(ticket), actor=None, changes=changes)
+
+
+def _apply_changes(ticket: Ticket, *, actor: User | None, changes: dict[str, Any]) -> Ticket:
     unknown = set(changes) - {*FIELD_NAMES, "status", "custom_fields", "tags"}
     if unknown:
         raise ValidationError(
@@ -430,7 +469,7 @@ def _tags(names: list[str]) -> list[Tag]:
     return list(Tag.objects.filter(name__in=names))
 
 
-def _set_tags(ticket: Ticket, *, actor: User, names: Iterable[str]) -> None:
+def _set_tags(ticket: Ticket, *, actor: User | None, names: Iterable[str]) -> None:
     wanted = clean_tag_names(names)
     before = sorted(ticket.tags.values_list("name", flat=True))
     if sorted(wanted) == before:

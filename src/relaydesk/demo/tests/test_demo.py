@@ -153,3 +153,16 @@ def test_demo_has_published_articles_in_every_language(demo_workspace):
 def test_demo_has_an_embeddable_contact_form(demo_workspace, client):
     assert client.get("/form/contact/example/").status_code == 200
     assert client.get("/form/contact/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_configures_assignment_and_triggers(demo_workspace):
+    from relaydesk.automation.models import AssignmentMode, DepartmentRouting, QueueEntry, Trigger
+
+    modes = dict(DepartmentRouting.objects.values_list("department__name", "mode"))
+    assert modes["Support"] == AssignmentMode.LEAST_LOADED
+    assert modes["Sales"] == AssignmentMode.ROUND_ROBIN
+    assert Membership.objects.filter(department__name="Support", capacity=30).exists()
+    assert Trigger.objects.filter(is_active=True).count() >= 4
+    assert not Trigger.objects.exclude(last_error="").exists()
+    assert not QueueEntry.objects.exists()  # the seeded history is not routed again

@@ -1,0 +1,161 @@
+"""What the automation does after each service action on a ticket.
+
+`event_recorded` fires inside the action's transaction for every history line. The receiver
+only collects the lines per ticket; once the transaction commits, they are handled together —
+once per action, not once per line — in a transaction of their own: the ticket is routed, slots
+that freed up are handed to waiting tickets. A failure there is logged and never undoes the
+action that caused it.
+
+Changes the automation makes are service actions too, so they come back here: a chain is cut
+after `MAX_DEPTH` rounds, which keeps rules from feeding each other endlessly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.db import connection, transaction
+from django.dispatch import receiver
+
+from relaydesk.automation import assignment, triggers
+from relaydesk.tickets.models import EventKind, MessageKind, StatusCategory, Ticket, TicketEvent
+from relaydesk.tickets.signals import event_recorded
+
+logger = logging.getLogger(__name__)
+
+MAX_DEPTH = 5
+CLOSED = (StatusCategory.SOLVED, StatusCategory.CLOSED)
+
+_local = threading.local()
+
+
+@dataclass
+class Chain:
+    """One cascade of actions, however its callbacks are run: which triggers fired on which
+    ticket."""
+
+    fired: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
+class Pending:
+    """A ticket's history lines waiting for their transaction to commit, and the round of the
+    chain that wrote them (1 for a person's action)."""
+
+    chain: Chain
+    depth: int
+    ids: list[int] = field(default_factory=list)
+    callback: Callable[[], None] | None = None
+
+
+_current: ContextVar[tuple[Chain, int] | None] = ContextVar("relaydesk_automation", default=None)
+
+
+def _pending() -> dict[int, Pending]:
+    if not hasattr(_local, "pending"):
+        _local.pending = {}
+    return _local.pending
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """No automation for actions inside (seeding the demo's history)."""
+    _local.suspended = True
+    try:
+        yield
+    finally:
+        _local.suspended = False
+
+
+@receiver(event_recorded)
+def collect(sender: Any, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> None:
+    if getattr(_local, "suspended", False):
+        return
+    pending = _pending()
+    entry = pending.get(ticket.pk)
+    if entry is None or not _still_queued(entry):  # none yet, or its transaction rolled back
+        current = _current.get()
+        chain, depth = current if current is not None else (Chain(), 0)
+        entry = pending[ticket.pk] = Pending(chain=chain, depth=depth + 1)
+        callback = partial(_flush, ticket.pk, entry)
+        entry.callback = callback
+        transaction.on_commit(callback, robust=True)
+    entry.ids.append(event.pk)
+
+
+def _still_queued(entry: Pending) -> bool:
+    """Django drops the callbacks of a rolled-back transaction or savepoint."""
+    return any(item[1] is entry.callback for item in connection.run_on_commit)
+
+
+def _flush(ticket_id: int, entry: Pending) -> None:
+    """Handle a committed action's lines once, in a transaction of their own."""
+    pending = _pending()
+    if pending.get(ticket_id) is entry:
+        del pending[ticket_id]
+    lines = list(TicketEvent.objects.filter(pk__in=entry.ids, ticket_id=ticket_id))
+    if not lines:
+        return
+    if entry.depth > MAX_DEPTH:
+        logger.warning("automation on ticket %s cut after %s rounds", ticket_id, MAX_DEPTH)
+        return
+    token = _current.set((entry.chain, entry.depth))
+    try:
+        triggers.run(ticket_id, lines, entry.chain.fired)
+        after_action(ticket_id, lines)
+    finally:
+        _current.reset(token)
+
+
+def after_action(ticket_id: int, lines: list[TicketEvent]) -> None:
+    """Route the ticket when it needs an agent, and hand out the slots the action freed."""
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None:
+        return
+    freed: set[int] = set()
+    route = replace = False
+    for line in lines:
+        if line.kind == EventKind.CREATED:
+            route = True
+        elif line.kind == EventKind.MESSAGE and line.field == MessageKind.CUSTOMER:
+            route = replace = True
+        elif line.kind == EventKind.TRANSFER:
+            if _id_of((line.before or {}).get("assignee")) is not None:
+                freed.update(_ids((line.before or {}).get("department")))
+            route = True
+        elif line.kind == EventKind.FIELD and line.field == "department":
+            freed.update(_ids(line.before))
+            route = True
+        elif line.kind == EventKind.FIELD and line.field == "assignee":
+            if line.before is not None:
+                freed.add(ticket.department_id or 0)
+            route = route or line.after is None
+        elif (
+            line.kind == EventKind.FIELD
+            and line.field == "status"
+            and _id_of(line.after) in CLOSED
+            and _id_of(line.before) not in CLOSED
+        ):
+            freed.add(ticket.department_id or 0)
+    if ticket.is_closed or ticket.assignee_id is not None:
+        assignment.QueueEntry.objects.filter(ticket_id=ticket_id).delete()
+    if route and ticket.department_id is not None and not ticket.is_closed:
+        assignment.route(ticket_id, replace_unavailable=replace)
+    for department_id in sorted(freed - {0}):
+        assignment.drain(department_id)
+
+
+def _id_of(value: Any) -> Any:
+    return value.get("id") if isinstance(value, dict) else None
+
+
+def _ids(value: Any) -> set[int]:
+    found = _id_of(value)
+    return {found} if isinstance(found, int) else set()

@@ -1,0 +1,179 @@
+"""Assignment (AU3): how each department hands out tickets, each agent's availability and
+skills, and the first-in-first-out queue of tickets waiting for a free slot."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from relaydesk.accounts.models import Department, User
+from relaydesk.tickets.models import Ticket
+
+
+class Availability(models.TextChoices):
+    ONLINE = "online", _("Online")
+    AWAY = "away", _("Away")
+    OFFLINE = "offline", _("Offline")
+
+
+class AssignmentMode(models.TextChoices):
+    MANUAL = "manual", _("Manual")
+    ROUND_ROBIN = "round_robin", _("Round robin")
+    LEAST_LOADED = "least_loaded", _("Least loaded")
+
+
+class Skill(models.Model):
+    """A skill an agent has. A ticket tagged with a skill's name needs an agent with it."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentState(models.Model):
+    """An agent's availability, skills and languages. No row means online, no skills, and
+    every language."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="agent_state")
+    availability = models.CharField(
+        _("availability"), max_length=8, choices=Availability, default=Availability.ONLINE
+    )
+    skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True)
+    languages = models.JSONField(
+        _("languages"),
+        default=list,
+        blank=True,
+        help_text=_("Language codes this agent answers in; empty means every language."),
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agent state")
+        verbose_name_plural = _("agent states")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.availability})"
+
+
+class DepartmentRouting(models.Model):
+    """How a department hands out its new tickets. Its row is also the lock every assignment
+    in the department takes, so two workers never hand out the same slot."""
+
+    department = models.OneToOneField(Department, on_delete=models.CASCADE, related_name="routing")
+    mode = models.CharField(
+        _("assignment"), max_length=16, choices=AssignmentMode, default=AssignmentMode.MANUAL
+    )
+    sticky = models.BooleanField(
+        _("sticky"),
+        default=True,
+        help_text=_("A customer's new request and replies go to the agent who last handled them."),
+    )
+    match_language = models.BooleanField(
+        _("match the ticket's language"),
+        default=False,
+        help_text=_("Only hand a ticket to agents who answer in its language."),
+    )
+    last_agent = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("department routing")
+        verbose_name_plural = _("department routing")
+
+    def __str__(self) -> str:
+        return f"{self.department}: {self.mode}"
+
+
+class QueueEntry(models.Model):
+    """A ticket waiting for an agent with a free slot; the oldest is handed out first."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="queue_entry")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["queued_at", "id"]
+        verbose_name = _("queued ticket")
+        verbose_name_plural = _("queued tickets")
+        indexes = [models.Index(fields=["department", "queued_at", "id"], name="queue_fifo")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} waiting in {self.department_id}"
+
+
+def language_codes() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+class TriggerOn(models.TextChoices):
+    CREATED = "created", _("Ticket created")
+    CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
+    AGENT_REPLIED = "agent_replied", _("Agent replied")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    UPDATED = "updated", _("Ticket updated")
+
+
+class Match(models.TextChoices):
+    ALL = "all", _("All conditions")
+    ANY = "any", _("Any condition")
+
+
+class Trigger(models.Model):
+    """When something happens to a ticket and the conditions hold, do the actions (AU1)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    on = models.CharField(_("when"), max_length=20, choices=TriggerOn, default=TriggerOn.CREATED)
+    match = models.CharField(_("match"), max_length=3, choices=Match, default=Match.ALL)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("trigger")
+        verbose_name_plural = _("triggers")
+        indexes = [models.Index(fields=["is_active", "on", "position"], name="trigger_active")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Condition(models.Model):
+    trigger = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="conditions")
+    field = models.CharField(_("field"), max_length=60)
+    operator = models.CharField(_("operator"), max_length=16)
+    value = models.CharField(_("value"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.operator} {self.value}"
+
+
+class Action(models.Model):
+    trigger = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("action"), max_length=30)
+    value = models.TextField(_("value"), max_length=5000, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value[:40]}"

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django import template
+
+from relaydesk.accounts.models import User
+from relaydesk.automation.models import AgentState, Availability
+
+register = template.Library()
+
+
+@register.simple_tag
+def availability_of(user: User) -> str:
+    """The signed-in agent's availability, for the top bar's switch."""
+    state = AgentState.objects.filter(user=user).values_list("availability", flat=True).first()
+    return state or Availability.ONLINE
+
+
+@register.simple_tag
+def availability_choices() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in Availability.choices]
