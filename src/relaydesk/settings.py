@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "relaydesk.accounts",
     "relaydesk.tickets",
     "relaydesk.desk",
+    "relaydesk.mail",
     "relaydesk.demo",
 ]
 
@@ -203,6 +204,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 TICKET_NUMBER_OFFSET = 10000
+
+# Mail (CH1–CH3): the subject token is "[<token><number>]", e.g. [#10042].
+MAIL_SUBJECT_TOKEN = env_str("RELAYDESK_MAIL_SUBJECT_TOKEN", "#")
+MAIL_MAX_BYTES = env_int("RELAYDESK_MAIL_MAX_BYTES", 50 * 1024 * 1024)
+MAIL_SENDER_LIMIT_PER_HOUR = env_int("RELAYDESK_MAIL_SENDER_LIMIT_PER_HOUR", 60)
 TICKET_LIST_PAGE_SIZE = 50
 
 

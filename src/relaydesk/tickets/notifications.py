@@ -1,4 +1,5 @@
-"""Mail to the requester when an agent replies publicly (PO4's start), sent by a task."""
+"""Mail to the requester when an agent replies publicly (PO4's start), sent by a task, for
+tickets without a mailbox; with one, `relaydesk.mail.outbound` sends it from the outbox."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from relaydesk.mail.models import OutboundMail
 from relaydesk.tickets.models import Message, MessageKind
 
 
@@ -18,8 +20,8 @@ def notify_requester(message_id: int) -> None:
         .filter(pk=message_id, kind=MessageKind.REPLY)
         .first()
     )
-    if message is None:
-        return
+    if message is None or OutboundMail.objects.filter(ticket_message=message).exists():
+        return  # the ticket has a mailbox: the mail outbox sends this reply
     ticket = message.ticket
     requester = ticket.requester
     if not requester.is_active or not requester.email:
