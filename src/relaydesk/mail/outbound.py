@@ -161,7 +161,8 @@ def _connection(mailbox: Mailbox | None):  # type: ignore[no-untyped-def]
     if mailbox is not None and mailbox.smtp_url:
         config = mailer_from_url(mailbox.smtp_url)
         backend = import_string(str(config["BACKEND"]))
-        return backend(**dict(config.get("OPTIONS", {})))  # type: ignore[call-overload]
+        options = dict(config.get("OPTIONS", {}))  # type: ignore[call-overload]
+        return backend(alias=f"mailbox-{mailbox.pk}", **options)
     return mail.mailers.default
 
 
@@ -209,7 +210,7 @@ def deliver(outbound_id: int) -> None:
             state=DeliveryState.FAILED if permanent else DeliveryState.QUEUED,
             next_attempt_at=None if permanent else timezone.now() + delay,
         )
-        if not permanent:
+        if not permanent and deliver.get_backend().supports_defer:
             deliver.using(run_after=timezone.now() + delay).enqueue(row.pk)
         return
     OutboundMail.objects.filter(pk=row.pk).update(

@@ -75,9 +75,19 @@ def message_ids(value: object) -> list[str]:
     return list(dict.fromkeys(_MESSAGE_ID.findall(str(value or ""))))[:50]
 
 
+def _address_text(value: object) -> str:
+    """Encoded words stay encoded (a name may decode to "<" or ","); 8-bit bytes are decoded."""
+    return header_text(value) if isinstance(value, Header) else str(value or "")
+
+
+def sender_of(value: object) -> tuple[str, str]:
+    name, address = parseaddr(_address_text(value))
+    return header_text(name), address.strip().lower()
+
+
 def addresses(*values: object) -> list[str]:
     found = []
-    for _name, address in getaddresses([header_text(v) for v in values if v]):
+    for _name, address in getaddresses([_address_text(v) for v in values if v]):
         address = address.strip().lower()
         if "@" in address and address not in found:
             found.append(address)
@@ -136,7 +146,7 @@ def _filename(part: EmailMessage) -> str:
 def parse(raw: bytes) -> ParsedMail:
     msg = email.message_from_bytes(raw)
     subject = header_text(msg.get("Subject"))
-    sender_name, sender = parseaddr(header_text(msg.get("From")))
+    sender_name, sender = sender_of(msg.get("From"))
     text_parts: list[str] = []
     html_parts: list[str] = []
     attachments: list[Part] = []
@@ -186,7 +196,7 @@ def parse(raw: bytes) -> ParsedMail:
         in_reply_to=message_ids(msg.get("In-Reply-To")),
         references=message_ids(msg.get("References")),
         subject=subject,
-        sender=sender.strip().lower(),
+        sender=sender,
         sender_name=sender_name,
         to=addresses(*msg.get_all("To", [])),
         cc=addresses(*msg.get_all("Cc", [])),
@@ -194,7 +204,7 @@ def parse(raw: bytes) -> ParsedMail:
         text=text,
         html=fold_html(html) if html.strip() else text_to_folded_html(text),
         attachments=attachments,
-        auto_reply=_is_auto_reply(msg, subject, sender.lower()),
+        auto_reply=_is_auto_reply(msg, subject, sender),
         bounce_of=bounce_of if report else [],
         headers={
             name: header_text(msg.get(name))[:500]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -64,3 +65,37 @@ def mailbox(support) -> Mailbox:
 @pytest.fixture
 def sales_mailbox(sales) -> Mailbox:
     return Mailbox.objects.create(name="Sales", address="sales@example.com", department=sales)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Collector:
+    """An aiosmtpd handler that keeps every mail it accepts."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append((list(envelope.rcpt_tos), envelope.original_content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; the site's mailer points at it."""
+    from aiosmtpd.controller import Controller
+
+    from relaydesk.settings import mailer_from_url
+
+    handler = Collector()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, decode_data=False)
+    controller.start()
+    settings.MAILERS = {"default": mailer_from_url(f"smtp://127.0.0.1:{port}")}
+    handler.port = port
+    yield handler
+    controller.stop()
