@@ -26,12 +26,13 @@ node_modules/.installed: package.json package-lock.json
 
 install: .venv/.synced node_modules/.installed messages
 
-# gettext's msgfmt compiles the catalogs; Chromium drives the browser tests.
+# gettext's msgfmt compiles the catalogs; Chromium drives the browser tests; Dovecot is the
+# IMAP server the mail tests fetch from.
 system-deps:
-	@command -v msgfmt >/dev/null && command -v chromium >/dev/null || { \
-	  echo "Installing Debian packages: gettext chromium fonts"; \
+	@command -v msgfmt >/dev/null && command -v chromium >/dev/null && [ -x /usr/sbin/dovecot ] || { \
+	  echo "Installing Debian packages: gettext chromium fonts dovecot-imapd"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    gettext chromium fonts-dejavu-core fonts-noto-core >/dev/null; }
+	    gettext chromium fonts-dejavu-core fonts-noto-core dovecot-imapd >/dev/null; }
 
 messages: .venv/.synced
 	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-deps
