@@ -12,6 +12,7 @@ urlpatterns = [
     path("desk/", include("relaydesk.desk.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("mail/webhooks/", include("anymail.urls")),
     path("", RedirectView.as_view(pattern_name="desk:home", permanent=False), name="home"),
 ]
 

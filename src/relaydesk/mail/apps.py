@@ -8,4 +8,4 @@ class MailConfig(AppConfig):
     verbose_name = _("Mail")
 
     def ready(self) -> None:
-        from relaydesk.mail import hooks  # noqa: F401  (connects the event receivers)
+        from relaydesk.mail import hooks, webhooks  # noqa: F401  (connect the receivers)
