@@ -21,6 +21,7 @@ from django.utils import timezone
 from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
 from relaydesk.demo import people
 from relaydesk.demo.scripts import SCENARIOS, SCRIPTS, TRANSFER_NOTES, Scenario
+from relaydesk.mail.demo import load_mail_demo
 from relaydesk.tickets import services
 from relaydesk.tickets.models import (
     Category,
@@ -179,6 +180,7 @@ def load_demo() -> Summary:
                 channel=channels[index],
             )
         timeline.apply()
+        load_mail_demo(agent=User.objects.get(email=people.STAFF[1].email))
     return Summary(
         departments=Department.objects.count(),
         agents=User.objects.exclude(role=Role.CUSTOMER).count(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -77,6 +78,55 @@ def store(
     except IntegrityError:  # stored meanwhile by another process
         return InboundMail.objects.get(sha256=digest), False
     return row, True
+
+
+BATCH_MESSAGES = 200
+BATCH_BYTES = 16 * 1024 * 1024
+
+
+def receive_many(raws: Iterable[bytes]) -> Iterator[Outcome]:
+    """`receive` for an import: stores a batch of mails in one transaction (at most
+    BATCH_MESSAGES mails or BATCH_BYTES, so memory stays bounded), then processes each."""
+    batch: list[bytes] = []
+    size = 0
+    for raw in raws:
+        if len(raw) > settings.MAIL_MAX_BYTES:
+            yield from _receive_batch(batch)
+            batch, size = [], 0
+            raise MailTooLarge(
+                _("The mail is larger than the limit of %(max)d bytes.")
+                % {"max": settings.MAIL_MAX_BYTES}
+            )
+        batch.append(raw)
+        size += len(raw)
+        if len(batch) >= BATCH_MESSAGES or size >= BATCH_BYTES:
+            yield from _receive_batch(batch)
+            batch, size = [], 0
+    yield from _receive_batch(batch)
+
+
+def _receive_batch(raws: list[bytes]) -> Iterator[Outcome]:
+    if not raws:
+        return
+    digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
+    known = dict(InboundMail.objects.filter(sha256__in=digests).values_list("sha256", "outcome"))
+    with transaction.atomic():
+        InboundMail.objects.bulk_create(
+            [
+                InboundMail(sha256=digest, raw=raw, size=len(raw), source=Source.IMPORT)
+                for digest, raw in dict(zip(digests, raws, strict=True)).items()
+                if digest not in known
+            ],
+            ignore_conflicts=True,
+        )
+    ids = dict(InboundMail.objects.filter(sha256__in=digests).values_list("sha256", "pk"))
+    seen: set[str] = set()
+    for digest in digests:
+        if digest in seen or known.get(digest, Outcome.RECEIVED) != Outcome.RECEIVED:
+            yield Outcome.DUPLICATE
+        else:
+            yield process(InboundMail(pk=ids[digest], outcome=Outcome.RECEIVED))
+        seen.add(digest)
 
 
 def receive(raw: bytes, **options: object) -> Outcome:

@@ -21,6 +21,7 @@ from relaydesk.mail.quotes import fold_html, text_to_folded_html
 MAX_PARTS = 200
 MAX_DEPTH = 10
 _MESSAGE_ID = re.compile(r"<([^<>\s]{1,240})>")
+_BARE_ID = re.compile(r"[^<>\s@]{1,200}@[^<>\s@]{1,200}")
 _SPACE = re.compile(r"\s+")
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -73,6 +74,13 @@ def header_text(value: object) -> str:
 
 def message_ids(value: object) -> list[str]:
     return list(dict.fromkeys(_MESSAGE_ID.findall(str(value or ""))))[:50]
+
+
+def own_message_id(value: object) -> str:
+    """The mail's Message-ID; some clients leave out the angle brackets."""
+    ids = message_ids(value)
+    bare = str(value or "").strip()
+    return ids[0] if ids else bare if _BARE_ID.fullmatch(bare) else ""
 
 
 def _address_text(value: object) -> str:
@@ -192,7 +200,7 @@ def parse(raw: bytes) -> ParsedMail:
     text = "\n\n".join(t.strip() for t in text_parts if t.strip())
     html = "\n".join(html_parts)
     return ParsedMail(
-        message_id=(message_ids(msg.get("Message-ID")) or [""])[0],
+        message_id=own_message_id(msg.get("Message-ID")),
         in_reply_to=message_ids(msg.get("In-Reply-To")),
         references=message_ids(msg.get("References")),
         subject=subject,

@@ -8,7 +8,8 @@ from relaydesk.accounts.services import find_or_create_customer
 
 def organization_for(address: str) -> Organization | None:
     domain = address.rpartition("@")[2].lower()
-    for organization in Organization.objects.exclude(domains="").only("id", "domains"):
+    candidates = Organization.objects.filter(domains__icontains=domain).only("id", "domains")
+    for organization in candidates:
         if domain in {d.strip().lower() for d in organization.domains.split(",")}:
             return organization
     return None

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from relaydesk.conftest import PASSWORD
 from relaydesk.mail import ingest
-from relaydesk.mail.models import DeliveryState, InboundMail, OutboundMail, Outcome
+from relaydesk.mail.demo import MAIL_TICKETS, load_mail_demo
+from relaydesk.mail.models import DeliveryState, InboundMail, Mailbox, OutboundMail, Outcome
 from relaydesk.mail.tests.conftest import corpus, make_mail
 from relaydesk.tickets import services
 from relaydesk.tickets.models import Ticket
@@ -101,3 +102,23 @@ def test_mailbox_admin_form_encrypts_the_password(admin_user, support):
         },
     )
     assert "Use an smtp://" in response.content.decode()
+
+
+def test_demo_mail_has_mailboxes_conversations_attachments_and_quarantine(
+    support, sales, agent, acme
+):
+    load_mail_demo(agent=agent)
+    assert set(Mailbox.objects.values_list("address", flat=True)) == {
+        "support@example.com",
+        "sales@example.com",
+    }
+    invoice = Ticket.objects.get(subject="Invoice PDF will not open")
+    assert invoice.department == support
+    assert invoice.messages.count() == 3
+    assert invoice.messages.first().attachments.get().filename == "invoice-2291.pdf"
+    assert invoice.outbound_mail.get(purpose="reply").state == DeliveryState.SENT
+    quote = Ticket.objects.get(subject="Offer for 40 licences")
+    assert quote.department == sales
+    assert "/desk/attachments/" in quote.messages.get().body_html
+    assert InboundMail.objects.filter(outcome=Outcome.QUARANTINED).count() == 1
+    assert Ticket.objects.count() == MAIL_TICKETS

@@ -88,3 +88,12 @@ def test_outlook_suppress_header_is_not_an_auto_reply():
 
 def test_delivery_report_names_the_bounced_message():
     assert parse(corpus("bounce_dsn.eml")).bounce_of == ["outbound-original-1@example.com"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("<a1@b.test>", "a1@b.test"), ("a1@b.test", "a1@b.test"), ("not an id", ""), ("", "")],
+)
+def test_message_id_with_or_without_brackets(header, expected):
+    raw = f"From: x@acme.test\r\nMessage-ID: {header}\r\n\r\nhi".encode()
+    assert parse(raw).message_id == expected

@@ -53,11 +53,13 @@ class Command(BaseCommand):
             raise CommandError(f"No such file or folder: {', '.join(missing)}")
         counts: Counter[str] = Counter()
         for path in paths:
-            for raw in sources.read(path):
+            mails = sources.read(path)
+            while True:
                 try:
-                    outcome = ingest.receive(raw)
-                except ingest.MailTooLarge as exc:
+                    for outcome in ingest.receive_many(mails):
+                        counts[outcome] += 1
+                    break
+                except ingest.MailTooLarge as exc:  # reported and counted; the import goes on
                     self.stderr.write(f"{path}: {exc}")
-                    outcome = Outcome.QUARANTINED
-                counts[outcome] += 1
+                    counts[Outcome.QUARANTINED] += 1
         return counts
