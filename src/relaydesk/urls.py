@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("desk/", include("relaydesk.desk.urls")),
+    path("desk/mail/", include("relaydesk.mail.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("mail/webhooks/", include("anymail.urls")),

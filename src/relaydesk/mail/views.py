@@ -1,0 +1,27 @@
+"""The desk's mail actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relaydesk.desk.views.common import agent_required, desk_user, forbidden, ticket_or_404
+from relaydesk.mail.spam import mark_spam
+
+
+@agent_required
+@require_POST
+def spam(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_or_404(request, number)
+    try:
+        blocked = mark_spam(ticket, actor=desk_user(request))
+    except PermissionDenied as error:
+        return forbidden(request, error)
+    messages.success(
+        request, _("Marked as spam; mail from %(sender)s is now blocked.") % {"sender": blocked}
+    )
+    return redirect("desk:ticket", number=number)
