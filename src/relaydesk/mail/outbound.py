@@ -24,7 +24,7 @@ from relaydesk.mail.addresses import reply_address
 from relaydesk.mail.models import DeliveryState, InboundMail, Mailbox, OutboundMail, TicketCC
 from relaydesk.mail.threading import subject_token
 from relaydesk.settings import mailer_from_url
-from relaydesk.tickets.models import Message, MessageKind, Ticket
+from relaydesk.tickets.models import PUBLIC_MESSAGE_KINDS, Message, MessageKind, Ticket
 
 MAX_ATTEMPTS = 5
 MAX_REFERENCES = 20
@@ -81,10 +81,13 @@ def _queue(
     template: str,
     context: dict[str, object],
     message: Message | None = None,
+    to: list[str] | None = None,
     cc: list[str] | None = None,
     bcc: list[str] | None = None,
+    subject: str = "",
     automatic: bool = False,
 ) -> OutboundMail:
+    """An outbox row to the requester (and the ticket's CCs) unless `to`/`cc` say otherwise."""
     recipient: User = ticket.requester
     language = ticket.language or mailbox.language or recipient.language
     context = {**context, "ticket": ticket, "mailbox": mailbox, "recipient": recipient}
@@ -114,10 +117,10 @@ def _queue(
         mailbox=mailbox,
         purpose=purpose,
         from_email=formataddr((sender_name, mailbox.address)),
-        to=[recipient.email],
+        to=to or [recipient.email],
         cc=copies,
         bcc=bcc or [],
-        subject=_subject(ticket),
+        subject=subject or _subject(ticket),
         body_text=text,
         body_html=html,
         message_id=make_msgid(domain=domain)[1:-1],
@@ -153,6 +156,34 @@ def queue_reply(message: Message, *, mailbox: Mailbox) -> OutboundMail:
         template="reply",
         context={"message": message},
         message=message,
+    )
+
+
+def queue_forward(
+    ticket: Ticket,
+    *,
+    mailbox: Mailbox,
+    actor: User,
+    to: list[str],
+    cc: list[str],
+    bcc: list[str],
+    note: str,
+    record: Message,
+) -> OutboundMail:
+    """The ticket's public conversation (never its internal notes) to third parties."""
+    conversation = ticket.messages.filter(kind__in=PUBLIC_MESSAGE_KINDS).select_related("author")
+    return _queue(
+        ticket,
+        mailbox=mailbox,
+        purpose="forward",
+        sender_name=f"{actor.display_name} ({mailbox.sender_name or mailbox.name})",
+        template="forward",
+        context={"note": note, "conversation": list(conversation), "actor": actor},
+        message=record,
+        to=to,
+        cc=cc,
+        bcc=bcc,
+        subject=f"Fwd: {ticket.subject} {subject_token(ticket.number or 0)}",
     )
 
 

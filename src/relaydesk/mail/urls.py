@@ -6,4 +6,5 @@ app_name = "mail"
 
 urlpatterns = [
     path("tickets/<int:number>/spam/", views.spam, name="spam"),
+    path("tickets/<int:number>/forward/", views.forward, name="forward"),
 ]
