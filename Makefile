@@ -27,13 +27,13 @@ node_modules/.installed: package.json package-lock.json
 install: .venv/.synced node_modules/.installed messages
 
 # gettext's msgfmt compiles the catalogs; Chromium drives the browser tests; curl and jq run
-# the examples of docs/api.md.
+# the examples of docs/api.md; Dovecot is the IMAP server the mail tests fetch from.
 system-deps:
 	@command -v msgfmt >/dev/null && command -v chromium >/dev/null \
-	  && command -v curl >/dev/null && command -v jq >/dev/null || { \
-	  echo "Installing Debian packages: gettext chromium fonts curl jq"; \
+	  && command -v curl >/dev/null && command -v jq >/dev/null && [ -x /usr/sbin/dovecot ] || { \
+	  echo "Installing Debian packages: gettext chromium fonts curl jq dovecot-imapd"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    gettext chromium fonts-dejavu-core fonts-noto-core curl jq >/dev/null; }
+	    gettext chromium fonts-dejavu-core fonts-noto-core curl jq dovecot-imapd >/dev/null; }
 
 messages: .venv/.synced
 	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-deps

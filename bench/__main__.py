@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from bench import database
+from bench import database, mail
 
 if TYPE_CHECKING:  # bench.seed imports models: only after django.setup()
     from bench.seed import Plan
@@ -124,6 +124,7 @@ def main() -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Figures written to {path}")
+    mail.run(10_000, mail.MAIL_URL)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Relaydesk settings: read from the environment only (see docs/configuration.md)."""
 
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "relaydesk.portal",
     "relaydesk.kb",
     "relaydesk.automation",
+    "relaydesk.mail",
     "relaydesk.demo",
 ]
 
@@ -214,6 +216,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CSAT_SCALE = env_str("RELAYDESK_CSAT_SCALE", "good_bad")
 
 TICKET_NUMBER_OFFSET = 10000
+
+# Mail (CH1–CH3): the subject token is "[<token><number>]", e.g. [#10042].
+MAIL_SUBJECT_TOKEN = env_str("RELAYDESK_MAIL_SUBJECT_TOKEN", "#")
+MAIL_MAX_BYTES = env_int("RELAYDESK_MAIL_MAX_BYTES", 50 * 1024 * 1024)
+MAIL_SENDER_LIMIT_PER_HOUR = env_int("RELAYDESK_MAIL_SENDER_LIMIT_PER_HOUR", 60)
+# Provider inbound webhooks at /mail/webhooks/<provider>/inbound/ (django-anymail): HTTP basic
+# auth "user:password"; unset, a random secret refuses every call.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env_str("RELAYDESK_MAIL_WEBHOOK_SECRET") or secrets.token_urlsafe(),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env_str("RELAYDESK_MAILGUN_SIGNING_KEY")
+    or secrets.token_urlsafe(),
+}
 TICKET_LIST_PAGE_SIZE = 50
 
 # REST API (AP1): requests a minute per token (or per signed-in person).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from typing import Any, ClassVar
 
@@ -14,8 +15,13 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())  # reads the whole tz database: once
+
+
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in _time_zones():
         raise ValidationError(_("Unknown time zone."))
 
 

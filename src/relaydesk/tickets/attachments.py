@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -56,16 +57,30 @@ def validate_uploads(files: Sequence[UploadedFile]) -> None:
 
 
 def store_attachments(message: Message, files: Sequence[UploadedFile]) -> None:
+    """Saves the files. An upload with a `content_id` attribute (an image a mail shows inline)
+    keeps it, and the message's `cid:` links to it point at its download URL."""
     from relaydesk.tickets.models import Attachment
 
+    html = message.body_html
     for upload in files:
         name = safe_filename(upload.name or "")
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        content_id = str(getattr(upload, "content_id", ""))[:250]
         attachment = Attachment(
-            message=message, filename=name, content_type=content_type, size=upload.size or 0
+            message=message,
+            filename=name,
+            content_type=content_type,
+            size=upload.size or 0,
+            content_id=content_id,
         )
         attachment.file.save(name, upload, save=False)
         attachment.save()
+        if content_id and f"cid:{content_id}" in html:
+            url = reverse("desk:attachment", args=[attachment.pk])
+            html = html.replace(f'"cid:{content_id}"', f'"{url}"')
+    if html != message.body_html:
+        message.body_html = html
+        message.save(update_fields=["body_html"])
 
 
 def file_response(attachment: Attachment) -> FileResponse:

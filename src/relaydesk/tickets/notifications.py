@@ -1,6 +1,7 @@
 """Mail to the requester (PO4): an agent's public reply, and a change of the request's status
 (heard by the portal from the timeline). Sent by tasks, in the ticket's language, with a link
-to the request in the portal, the rating links once it is solved (PO5) and an opt-out."""
+to the request in the portal, the rating links once it is solved (PO5) and an opt-out. A reply
+on a ticket with a mailbox is mailed from the mail outbox instead (`relaydesk.mail.outbound`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from relaydesk.mail.models import OutboundMail
 from relaydesk.tickets.models import Message, MessageKind, Ticket, TicketEvent
 
 
@@ -22,8 +24,9 @@ def notify_requester(message_id: int) -> None:
         .filter(pk=message_id, kind=MessageKind.REPLY)
         .first()
     )
-    if message is not None:
-        _send(message.ticket, "reply", {"message": message})
+    if message is None or OutboundMail.objects.filter(ticket_message=message).exists():
+        return  # the ticket has a mailbox: the mail outbox sends this reply
+    _send(message.ticket, "reply", {"message": message})
 
 
 @task()

@@ -8,7 +8,7 @@ Each action is keyword-only and atomic: it checks permission, validates, writes,
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -55,6 +55,15 @@ MAX_TAG_LENGTH = 50
 class Body:
     text: str
     html: str = ""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What a channel knows of a message that came from outside: a mail's Message-ID and the
+    headers worth keeping. Stored on the message; threading looks replies up by the id."""
+
+    message_id: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _require_agent_can_change(actor: User, ticket: Ticket) -> None:
@@ -132,6 +141,7 @@ def create_ticket(
     custom_fields: dict[str, Any] | None = None,
     language: str = "",
     attachments: Sequence[UploadedFile] = (),
+    origin: Origin | None = None,
 ) -> Ticket:
     """Open a ticket with its first message. Customers open their own; agents open one on a
     customer's behalf (phone, in person) in a department where they have full access."""
@@ -189,6 +199,8 @@ def create_ticket(
         direction=Direction.INTERNAL if channel == Channel.INTERNAL else Direction.INBOUND,
         body_text=text,
         body_html=html,
+        message_id=origin.message_id if origin else "",
+        headers=origin.headers if origin else {},
         created_at=now,
     )
     store_attachments(message, attachments)
@@ -287,6 +299,52 @@ def automated_message(ticket: Ticket, *, text: str, internal: bool) -> Message:
     if not internal:
         message_id = message.pk
         transaction.on_commit(lambda: notify_requester.enqueue(message_id))
+    _on_commit_broadcast(ticket, "message")
+    return message
+
+
+@transaction.atomic
+def receive_message(
+    ticket: Ticket,
+    *,
+    author: User,
+    body: Body,
+    channel: str,
+    origin: Origin | None = None,
+    attachments: Sequence[UploadedFile] = (),
+) -> Message:
+    """A customer's message that a channel has already matched to this ticket (a mail from
+    the requester or a CC, or sent to the ticket's signed reply address). It reopens a waiting
+    or solved ticket; a closed one takes no more messages."""
+    ticket = _locked(ticket)
+    if not author.is_active or not author.is_customer:
+        raise PermissionDenied(_("Only customers' messages arrive by a channel."))
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Unknown channel.")})
+    if ticket.status == StatusCategory.CLOSED:
+        raise ValidationError({"body": _("This request is closed. Please open a new request.")})
+    text, html = clean_body(body.text, body.html)
+    if not text:
+        raise ValidationError({"body": _("The message is empty.")})
+    validate_uploads(attachments)
+    now = timezone.now()
+    message = Message.objects.create(
+        ticket=ticket,
+        author=author,
+        kind=MessageKind.CUSTOMER,
+        channel=channel,
+        direction=Direction.INBOUND,
+        body_text=text,
+        body_html=html,
+        message_id=origin.message_id if origin else "",
+        headers=origin.headers if origin else {},
+        created_at=now,
+    )
+    store_attachments(message, attachments)
+    events.message_added(ticket, actor=author, message=message)
+    if ticket.status not in (StatusCategory.NEW, StatusCategory.OPEN):
+        _set_status(ticket, actor=author, status=StatusCategory.OPEN, custom_status=None, now=now)
+    _touch(ticket)
     _on_commit_broadcast(ticket, "message")
     return message
 

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
+from relaydesk.mail.demo import MAIL_TICKETS
 from relaydesk.tickets.models import (
     Category,
     Channel,
@@ -80,7 +81,7 @@ def test_demo_configures_types_categories_fields_and_a_custom_status(demo_worksp
 @pytest.mark.django_db
 def test_demo_tickets_cover_every_status_priority_and_channel(demo_workspace):
     tickets = Ticket.objects.all()
-    assert tickets.count() == 300
+    assert tickets.count() == 300 + MAIL_TICKETS
     assert set(tickets.values_list("status", flat=True)) == set(StatusCategory.values)
     assert set(tickets.values_list("priority", flat=True)) == set(Priority.values)
     assert set(tickets.values_list("channel", flat=True)) == set(Channel.values)

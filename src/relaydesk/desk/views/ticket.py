@@ -49,7 +49,7 @@ def _context(request: HttpRequest, ticket: Ticket, **forms: forms.Form) -> dict[
         "conversation": visible_messages(user)
         .filter(ticket=ticket)
         .select_related("author")
-        .prefetch_related("attachments"),
+        .prefetch_related("attachments", "outbound_mail"),
         "other_tickets": visible_tickets(user)
         .filter(requester_id=ticket.requester_id)
         .exclude(pk=ticket.pk)

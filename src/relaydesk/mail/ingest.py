@@ -1,0 +1,315 @@
+"""Inbound mail, from raw bytes to a ticket message (CH1, CH3, DESIGN rule 3).
+
+`store` keeps the raw mail first, in its own transaction; `process` turns it into a ticket
+or a message in one more. A mail that fails is quarantined with its error, never dropped;
+the same mail stored twice (same bytes, or the same Message-ID) makes one message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relaydesk.accounts.models import User
+from relaydesk.mail import outbound
+from relaydesk.mail.addresses import base_address, mailbox_for
+from relaydesk.mail.attachments import uploads_for
+from relaydesk.mail.models import (
+    BlockedSender,
+    DeliveryState,
+    InboundMail,
+    Mailbox,
+    OutboundMail,
+    Outcome,
+    Source,
+    TicketCC,
+)
+from relaydesk.mail.parse import ParsedMail, parse
+from relaydesk.mail.people import customer_for
+from relaydesk.mail.threading import find_thread, on_ticket
+from relaydesk.tickets import services
+from relaydesk.tickets.models import Channel, Message, StatusCategory, Ticket
+from relaydesk.tickets.text import html_to_text, sanitize_html
+
+log = logging.getLogger(__name__)
+MAX_CCS = 20
+
+
+class MailTooLarge(ValueError):
+    pass
+
+
+def store(
+    raw: bytes,
+    *,
+    source: str = Source.IMPORT,
+    mailbox: Mailbox | None = None,
+    envelope_recipient: str = "",
+) -> tuple[InboundMail, bool]:
+    """The stored row for these bytes and whether it is new. Committed before returning."""
+    if len(raw) > settings.MAIL_MAX_BYTES:
+        raise MailTooLarge(
+            _("The mail is larger than the limit of %(max)d bytes.")
+            % {"max": settings.MAIL_MAX_BYTES}
+        )
+    digest = hashlib.sha256(raw).hexdigest()
+    existing = InboundMail.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            row = InboundMail.objects.create(
+                sha256=digest,
+                raw=raw,
+                size=len(raw),
+                source=source,
+                mailbox=mailbox,
+                envelope_recipient=envelope_recipient[:254],
+            )
+    except IntegrityError:  # stored meanwhile by another process
+        return InboundMail.objects.get(sha256=digest), False
+    return row, True
+
+
+BATCH_MESSAGES = 200
+BATCH_BYTES = 16 * 1024 * 1024
+
+
+def receive_many(raws: Iterable[bytes]) -> Iterator[Outcome]:
+    """`receive` for an import: stores a batch of mails in one transaction (at most
+    BATCH_MESSAGES mails or BATCH_BYTES, so memory stays bounded), then processes each."""
+    _import_session()
+    batch: list[bytes] = []
+    size = 0
+    for raw in raws:
+        if len(raw) > settings.MAIL_MAX_BYTES:
+            yield from _receive_batch(batch)
+            batch, size = [], 0
+            raise MailTooLarge(
+                _("The mail is larger than the limit of %(max)d bytes.")
+                % {"max": settings.MAIL_MAX_BYTES}
+            )
+        batch.append(raw)
+        size += len(raw)
+        if len(batch) >= BATCH_MESSAGES or size >= BATCH_BYTES:
+            yield from _receive_batch(batch)
+            batch, size = [], 0
+    yield from _receive_batch(batch)
+
+
+def _import_session() -> None:
+    """An import reads files that stay where they are: on PostgreSQL its commits need not wait
+    for the disk. A crash can lose the last instants of work, never consistency, and running
+    the import again redoes exactly what was lost. Live intake (IMAP, SMTP, webhooks) keeps
+    synchronous commits: there the sender is told the mail is safe."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+
+
+def _receive_batch(raws: list[bytes]) -> Iterator[Outcome]:
+    if not raws:
+        return
+    digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
+    known = dict(InboundMail.objects.filter(sha256__in=digests).values_list("sha256", "outcome"))
+    with transaction.atomic():
+        InboundMail.objects.bulk_create(
+            [
+                InboundMail(sha256=digest, raw=raw, size=len(raw), source=Source.IMPORT)
+                for digest, raw in dict(zip(digests, raws, strict=True)).items()
+                if digest not in known
+            ],
+            ignore_conflicts=True,
+        )
+    ids = dict(InboundMail.objects.filter(sha256__in=digests).values_list("sha256", "pk"))
+    seen: set[str] = set()
+    for digest in digests:
+        if digest in seen or known.get(digest, Outcome.RECEIVED) != Outcome.RECEIVED:
+            yield Outcome.DUPLICATE
+        else:
+            yield process(InboundMail(pk=ids[digest], outcome=Outcome.RECEIVED))
+        seen.add(digest)
+
+
+def receive(raw: bytes, **options: object) -> Outcome:
+    """Store and process; a mail seen before is a duplicate unless it was never processed
+    (the importer died after storing it), in which case it is processed now."""
+    row, new = store(raw, **options)  # type: ignore[arg-type]
+    if not new and row.outcome != Outcome.RECEIVED:
+        return Outcome.DUPLICATE
+    return process(row)
+
+
+def process(row: InboundMail) -> Outcome:
+    try:
+        with transaction.atomic():
+            locked = InboundMail.objects.select_for_update().get(pk=row.pk)
+            if locked.outcome not in (Outcome.RECEIVED, Outcome.QUARANTINED):
+                return Outcome.DUPLICATE
+            return _process(locked)
+    except Exception as exc:  # anything at all: the mail waits in quarantine with the reason
+        if not isinstance(exc, ValidationError | PermissionDenied):
+            log.exception("Inbound mail %s quarantined", row.pk)
+        quarantine(row, _error_text(exc))
+        return Outcome.QUARANTINED
+
+
+def quarantine(row: InboundMail, error: str, outcome: str = Outcome.QUARANTINED) -> None:
+    InboundMail.objects.filter(pk=row.pk).update(
+        outcome=outcome, error=error[:2000], processed_at=timezone.now()
+    )
+    row.outcome, row.error = outcome, error
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(str(m) for m in exc.messages)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+@dataclass
+class _Context:
+    row: InboundMail
+    parsed: ParsedMail
+    recipients: list[str]
+    mailbox: Mailbox | None
+
+
+def _finish(ctx: _Context, outcome: str, **fields: object) -> Outcome:
+    row = ctx.row
+    fields.update(
+        outcome=outcome,
+        processed_at=timezone.now(),
+        message_id=ctx.parsed.message_id,
+        subject=ctx.parsed.subject[:250],
+        sender=ctx.parsed.sender[:254],
+        mailbox=ctx.mailbox,
+        error=str(fields.get("error", "")),
+    )
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save(update_fields=list(fields))
+    return Outcome(outcome)
+
+
+def _process(row: InboundMail) -> Outcome:
+    parsed = parse(bytes(row.raw))
+    recipients = [
+        r
+        for r in (row.envelope_recipient.lower(), *parsed.delivered_to, *parsed.to, *parsed.cc)
+        if r
+    ]
+    ctx = _Context(row, parsed, recipients, row.mailbox or mailbox_for(recipients))
+    if parsed.message_id and (
+        Message.objects.filter(message_id=parsed.message_id).exists()
+        or InboundMail.objects.filter(message_id=parsed.message_id)
+        .exclude(pk=row.pk)
+        .exclude(outcome__in=(Outcome.RECEIVED, Outcome.QUARANTINED, Outcome.DISCARDED))
+        .exists()
+    ):
+        return _finish(ctx, Outcome.DUPLICATE)
+    if parsed.bounce_of:
+        OutboundMail.objects.filter(message_id__in=parsed.bounce_of).update(
+            state=DeliveryState.FAILED,
+            last_error=_("Bounced: %(text)s") % {"text": parsed.text[:500]},
+        )
+        return _finish(ctx, Outcome.BOUNCE)
+    if not parsed.sender or "@" not in parsed.sender:
+        raise ValidationError(_("The mail has no sender address."))
+    if BlockedSender.blocks(parsed.sender):
+        return _finish(ctx, Outcome.SPAM, error=_("The sender is blocked."))
+    if row.source != Source.IMPORT and _flooding(parsed.sender):
+        return _finish(ctx, Outcome.QUARANTINED, error=_("Too many mails from this sender."))
+    if ctx.mailbox is not None and base_address(parsed.sender) in ctx.mailbox.addresses:
+        return _finish(ctx, Outcome.AUTO_REPLY, error=_("Mail from our own address (loop)."))
+    thread = find_thread(parsed, recipients)
+    if parsed.auto_reply and thread is None:
+        return _finish(ctx, Outcome.AUTO_REPLY)
+    sender = customer_for(parsed.sender, parsed.sender_name)
+    uploads, left_out = uploads_for(parsed.attachments)
+    text = parsed.text or html_to_text(sanitize_html(parsed.html)) or _("(no text)")
+    if left_out:
+        note = _("Attachments not accepted (kept in the original mail): %(names)s")
+        text = f"{text}\n\n[{note % {'names': ', '.join(left_out)}}]"
+    body = services.Body(text, parsed.html)
+    origin = services.Origin(parsed.message_id, parsed.headers)
+    if thread is not None:
+        ticket = thread.ticket
+        if ticket.status != StatusCategory.CLOSED and (thread.signed or on_ticket(sender, ticket)):
+            message = services.receive_message(
+                ticket,
+                author=sender,
+                body=body,
+                channel=Channel.EMAIL,
+                origin=origin,
+                attachments=uploads,
+            )
+            if thread.signed and not on_ticket(sender, ticket):
+                TicketCC.objects.get_or_create(ticket=ticket, user=sender)
+            outcome = Outcome.AUTO_REPLY if parsed.auto_reply else Outcome.THREADED
+            return _finish(ctx, outcome, ticket=ticket, ticket_message=message)
+    ticket = services.create_ticket(
+        actor=sender,
+        requester=sender,
+        subject=(parsed.subject or _("(no subject)"))[: services.MAX_SUBJECT],
+        body=body,
+        channel=Channel.EMAIL,
+        department=ctx.mailbox.department if ctx.mailbox else None,
+        language=ctx.mailbox.language if ctx.mailbox else "",
+        attachments=uploads,
+        origin=origin,
+    )
+    _add_ccs(
+        ticket, parsed, exclude={sender.email, *(ctx.mailbox.addresses if ctx.mailbox else [])}
+    )
+    if ctx.mailbox is not None and ctx.mailbox.send_acknowledgement and not parsed.auto_reply:
+        outbound.queue_acknowledgement(ticket, mailbox=ctx.mailbox)
+    return _finish(
+        ctx,
+        Outcome.CREATED,
+        ticket=ticket,
+        ticket_message=ticket.messages.first(),
+        related_ticket=thread.ticket if thread else None,
+    )
+
+
+def _flooding(sender: str) -> bool:
+    since = timezone.now() - timedelta(hours=1)
+    recent = InboundMail.objects.filter(sender=sender, received_at__gte=since)
+    return recent.count() >= settings.MAIL_SENDER_LIMIT_PER_HOUR
+
+
+def _add_ccs(ticket: Ticket, parsed: ParsedMail, *, exclude: set[str]) -> None:
+    for address in [*parsed.to, *parsed.cc][: MAX_CCS * 2]:
+        if base_address(address) in exclude or address in exclude:
+            continue
+        try:
+            user = customer_for(address)
+        except ValidationError:  # an agent's address, or not an address at all
+            continue
+        if ticket.mail_ccs.count() >= MAX_CCS:
+            break
+        TicketCC.objects.get_or_create(ticket=ticket, user=user)
+
+
+def retry(row: InboundMail) -> Outcome:
+    """Process a quarantined mail again (after fixing what made it fail)."""
+    return process(row)
+
+
+def discard(row: InboundMail, *, actor: User) -> None:
+    """An admin decides a quarantined mail needs nothing; the raw mail is kept."""
+    if not actor.is_staff:
+        raise PermissionDenied(_("Only administrators may discard mail."))
+    InboundMail.objects.filter(pk=row.pk, outcome=Outcome.QUARANTINED).update(
+        outcome=Outcome.DISCARDED, processed_at=timezone.now()
+    )

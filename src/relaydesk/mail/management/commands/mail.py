@@ -1,0 +1,65 @@
+"""`relaydesk mail import PATH...` and `relaydesk mail fetch`."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from relaydesk.mail import imap, ingest, sources
+from relaydesk.mail.models import Outcome
+
+SUMMARY_KEYS = {
+    Outcome.CREATED: "created",
+    Outcome.THREADED: "threaded",
+    Outcome.DUPLICATE: "duplicates",
+    Outcome.AUTO_REPLY: "auto_replies",
+    Outcome.BOUNCE: "bounces",
+    Outcome.SPAM: "spam",
+    Outcome.QUARANTINED: "quarantined",
+}
+
+
+class Command(BaseCommand):
+    help = "Mail intake: import files, Maildir folders or mbox files; fetch IMAP mailboxes."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        importer = sub.add_parser("import", help="Import .eml files, Maildir folders, mbox files.")
+        importer.add_argument("paths", nargs="+", type=Path)
+        importer.add_argument("--json", action="store_true", help="Print one JSON summary.")
+        fetcher = sub.add_parser("fetch", help="Poll every active IMAP mailbox once.")
+        fetcher.add_argument("--json", action="store_true", help="Print one JSON summary.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "import":
+            counts = self.import_paths(options["paths"])
+        else:
+            counts = imap.fetch_all()
+        summary = {"read": sum(counts.values())} | {
+            key: counts.get(outcome, 0) for outcome, key in SUMMARY_KEYS.items()
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(summary))
+        else:
+            self.stdout.write(", ".join(f"{k}: {v}" for k, v in summary.items()))
+
+    def import_paths(self, paths: list[Path]) -> Counter[str]:
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise CommandError(f"No such file or folder: {', '.join(missing)}")
+        counts: Counter[str] = Counter()
+        for path in paths:
+            mails = sources.read(path)
+            while True:
+                try:
+                    for outcome in ingest.receive_many(mails):
+                        counts[outcome] += 1
+                    break
+                except ingest.MailTooLarge as exc:  # reported and counted; the import goes on
+                    self.stderr.write(f"{path}: {exc}")
+                    counts[Outcome.QUARANTINED] += 1
+        return counts

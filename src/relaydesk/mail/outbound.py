@@ -1,0 +1,258 @@
+"""Mail out through a persisted outbox (CH2, DESIGN rule 3).
+
+Rows are written in the transaction of the change that causes them; a task sends each one
+after commit, retries transient failures with backoff and records the last error, so every
+reply shows queued, sent or failed in the desk.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import timedelta
+from email.utils import formataddr, make_msgid
+
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+from relaydesk.accounts.models import User
+from relaydesk.mail.addresses import reply_address
+from relaydesk.mail.models import DeliveryState, InboundMail, Mailbox, OutboundMail, TicketCC
+from relaydesk.mail.threading import subject_token
+from relaydesk.settings import mailer_from_url
+from relaydesk.tickets.models import PUBLIC_MESSAGE_KINDS, Message, MessageKind, Ticket
+
+MAX_ATTEMPTS = 5
+MAX_REFERENCES = 20
+
+
+def mailbox_of(ticket: Ticket) -> Mailbox | None:
+    """The mailbox the ticket came in by, else the first one of its department."""
+    inbound = (
+        InboundMail.objects.filter(ticket=ticket, mailbox__is_active=True)
+        .select_related("mailbox")
+        .order_by("id")
+        .first()
+    )
+    if inbound is not None and inbound.mailbox is not None:
+        return inbound.mailbox
+    if ticket.department_id is None:
+        return None
+    return Mailbox.objects.filter(department_id=ticket.department_id, is_active=True).first()
+
+
+def _subject(ticket: Ticket) -> str:
+    subject = ticket.subject
+    if not subject.lower().startswith("re:"):
+        subject = f"Re: {subject}"
+    return f"{subject} {subject_token(ticket.number or 0)}"
+
+
+def _thread_headers(ticket: Ticket) -> dict[str, str]:
+    ids = [
+        f"<{m}>"
+        for m in Message.objects.filter(ticket=ticket)
+        .exclude(message_id="")
+        .order_by("id")
+        .values_list("message_id", flat=True)
+    ]
+    ids += [
+        f"<{m}>"
+        for m in OutboundMail.objects.filter(ticket=ticket)
+        .order_by("id")
+        .values_list("message_id", flat=True)
+    ]
+    if not ids:
+        return {}
+    # Gmail threads on References; Outlook and Apple Mail on In-Reply-To.
+    return {"In-Reply-To": ids[-1], "References": " ".join([ids[0], *ids[1:][-MAX_REFERENCES:]])}
+
+
+def _queue(
+    ticket: Ticket,
+    *,
+    mailbox: Mailbox,
+    purpose: str,
+    sender_name: str,
+    template: str,
+    context: dict[str, object],
+    message: Message | None = None,
+    to: list[str] | None = None,
+    cc: list[str] | None = None,
+    bcc: list[str] | None = None,
+    subject: str = "",
+    automatic: bool = False,
+) -> OutboundMail:
+    """An outbox row to the requester (and the ticket's CCs) unless `to`/`cc` say otherwise."""
+    recipient: User = ticket.requester
+    language = ticket.language or mailbox.language or recipient.language
+    context = {**context, "ticket": ticket, "mailbox": mailbox, "recipient": recipient}
+    with translation.override(language):
+        text = render_to_string(f"mail/{template}.txt", context)
+        html = render_to_string(f"mail/{template}.html", context)
+    domain = mailbox.address.partition("@")[2]
+    headers = {
+        **_thread_headers(ticket),
+        "Reply-To": reply_address(mailbox, ticket.number or 0),
+        "X-Relaydesk-Ticket": str(ticket.number),
+    }
+    if automatic:
+        headers |= {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+    copies = (
+        cc
+        if cc is not None
+        else list(
+            TicketCC.objects.filter(ticket=ticket, user__is_active=True).values_list(
+                "user__email", flat=True
+            )
+        )
+    )
+    row = OutboundMail.objects.create(
+        ticket=ticket,
+        ticket_message=message,
+        mailbox=mailbox,
+        purpose=purpose,
+        from_email=formataddr((sender_name, mailbox.address)),
+        to=to or [recipient.email],
+        cc=copies,
+        bcc=bcc or [],
+        subject=subject or _subject(ticket),
+        body_text=text,
+        body_html=html,
+        message_id=make_msgid(domain=domain)[1:-1],
+        headers=headers,
+    )
+    row_id = row.pk
+    transaction.on_commit(lambda: deliver.enqueue(row_id))
+    return row
+
+
+def queue_acknowledgement(ticket: Ticket, *, mailbox: Mailbox) -> OutboundMail:
+    return _queue(
+        ticket,
+        mailbox=mailbox,
+        purpose="acknowledgement",
+        sender_name=mailbox.sender_name or mailbox.name,
+        template="acknowledgement",
+        context={},
+        automatic=True,
+    )
+
+
+def queue_reply(message: Message, *, mailbox: Mailbox) -> OutboundMail:
+    """An agent's public reply, from the mailbox address under the agent's name."""
+    author = message.author
+    team = mailbox.sender_name or mailbox.name
+    name = f"{author.display_name} ({team})" if author is not None else team
+    return _queue(
+        message.ticket,
+        mailbox=mailbox,
+        purpose="reply",
+        sender_name=name,
+        template="reply",
+        context={"message": message},
+        message=message,
+    )
+
+
+def queue_forward(
+    ticket: Ticket,
+    *,
+    mailbox: Mailbox,
+    actor: User,
+    to: list[str],
+    cc: list[str],
+    bcc: list[str],
+    note: str,
+    record: Message,
+) -> OutboundMail:
+    """The ticket's public conversation (never its internal notes) to third parties."""
+    conversation = ticket.messages.filter(kind__in=PUBLIC_MESSAGE_KINDS).select_related("author")
+    return _queue(
+        ticket,
+        mailbox=mailbox,
+        purpose="forward",
+        sender_name=f"{actor.display_name} ({mailbox.sender_name or mailbox.name})",
+        template="forward",
+        context={"note": note, "conversation": list(conversation), "actor": actor},
+        message=record,
+        to=to,
+        cc=cc,
+        bcc=bcc,
+        subject=f"Fwd: {ticket.subject} {subject_token(ticket.number or 0)}",
+    )
+
+
+def _connection(mailbox: Mailbox | None):  # type: ignore[no-untyped-def]
+    """The mailbox's own SMTP server when it has one, else the site's (EMAIL_URL)."""
+    if mailbox is not None and mailbox.smtp_url:
+        config = mailer_from_url(mailbox.smtp_url)
+        backend = import_string(str(config["BACKEND"]))
+        options = dict(config.get("OPTIONS", {}))  # type: ignore[call-overload]
+        return backend(alias=f"mailbox-{mailbox.pk}", **options)
+    return mail.mailers.default
+
+
+def build(row: OutboundMail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=row.from_email,
+        to=row.to,
+        cc=row.cc,
+        bcc=row.bcc,
+        headers={**row.headers, "Message-ID": f"<{row.message_id}>"},
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    if row.ticket_message is not None:
+        for attachment in row.ticket_message.attachments.all():
+            with attachment.file.open("rb") as handle:
+                message.attach(attachment.filename, handle.read(), attachment.content_type)
+    return message
+
+
+PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, ValueError)
+
+
+@task()
+def deliver(outbound_id: int) -> None:
+    """Send one outbox row; retry later on a transient error, give up after MAX_ATTEMPTS."""
+    row = (
+        OutboundMail.objects.select_related("mailbox", "ticket_message")
+        .filter(pk=outbound_id, state=DeliveryState.QUEUED)
+        .first()
+    )
+    if row is None:
+        return
+    attempts = row.attempts + 1
+    try:
+        _connection(row.mailbox).send_messages([build(row)])
+    except Exception as exc:
+        permanent = isinstance(exc, PERMANENT) or attempts >= MAX_ATTEMPTS
+        delay = timedelta(minutes=2**attempts)
+        OutboundMail.objects.filter(pk=row.pk).update(
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            state=DeliveryState.FAILED if permanent else DeliveryState.QUEUED,
+            next_attempt_at=None if permanent else timezone.now() + delay,
+        )
+        if not permanent and deliver.get_backend().supports_defer:
+            deliver.using(run_after=timezone.now() + delay).enqueue(row.pk)
+        return
+    OutboundMail.objects.filter(pk=row.pk).update(
+        attempts=attempts, state=DeliveryState.SENT, sent_at=timezone.now(), last_error=""
+    )
+
+
+def public_reply_added(message: Message) -> None:
+    """Queue the mail for an agent's public reply when the ticket has a mailbox."""
+    if message.kind != MessageKind.REPLY:
+        return
+    mailbox = mailbox_of(message.ticket)
+    if mailbox is not None and message.ticket.requester.is_active:
+        queue_reply(message, mailbox=mailbox)

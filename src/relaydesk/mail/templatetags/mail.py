@@ -1,0 +1,23 @@
+"""Mail in the desk: a message's delivery state and the quarantine link for administrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from relaydesk.mail.models import InboundMail, Outcome
+from relaydesk.tickets.models import Message
+
+register = template.Library()
+
+
+@register.inclusion_tag("mail/desk/delivery.html")
+def delivery_state(message: Message) -> dict[str, Any]:
+    """Uses `message.outbound_mail` (prefetch it for a conversation)."""
+    return {"deliveries": list(message.outbound_mail.all())}
+
+
+@register.inclusion_tag("mail/desk/quarantine_link.html")
+def quarantine_link() -> dict[str, Any]:
+    return {"count": InboundMail.objects.filter(outcome=Outcome.QUARANTINED).count()}
