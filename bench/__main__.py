@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # bench.seed imports models: only after django.setup()
     from bench.seed import Plan
 
 FULL_SIZE = 1_000_000
+AREAS = ("desk", "search", "api", "sla", "automation", "kb", "mail")
 
 
 def arguments() -> argparse.Namespace:
@@ -36,7 +37,15 @@ def arguments() -> argparse.Namespace:
         default=None,
         help=f"PostgreSQL URL (default $DATABASE_URL or {database.DEFAULT_URL})",
     )
+    parser.add_argument(
+        "--only",
+        default=",".join(AREAS),
+        help=f"comma-separated areas to measure (default all: {','.join(AREAS)})",
+    )
     args = parser.parse_args()
+    args.only = set(args.only.split(","))
+    if not args.only <= set(AREAS):
+        parser.error(f"unknown areas: {', '.join(sorted(args.only - set(AREAS)))}")
     if args.tickets < 100 or args.samples < 2:
         parser.error("use at least 100 tickets and 2 samples")
     return args
@@ -81,16 +90,22 @@ def main() -> None:
     ctx = scenarios.Context(plan=plan, samples=args.samples, warmup=args.warmup)
     print(f"Measuring ({args.samples} samples after {args.warmup} warm-up runs each) …")
     began = time.perf_counter()
-    figures = scenarios.page_figures(ctx)
+    figures = scenarios.page_figures(ctx) if "desk" in args.only else []
     try:
-        figures.append(scenarios.create_figure(ctx))
-        figures += search.figures(ctx)
-        figures += api_load.figures(ctx)
-        figures += sla.figures(ctx)
-        figures.extend(automation.figures(ctx))
+        if "desk" in args.only:
+            figures.append(scenarios.create_figure(ctx))
+        if "search" in args.only:
+            figures += search.figures(ctx)
+        if "api" in args.only:
+            figures += api_load.figures(ctx)
+        if "sla" in args.only:
+            figures += sla.figures(ctx)
+        if "automation" in args.only:
+            figures += automation.figures(ctx)
     finally:
         seed.delete_extra_tickets(plan)
-    figures += kb.figures(args.samples, args.warmup)
+    if "kb" in args.only:
+        figures += kb.figures(args.samples, args.warmup)
     print(
         f"\nLoad average while measuring: {os.getloadavg()[1]:.2f} (5 min) on {os.cpu_count()} CPUs"
     )
@@ -124,7 +139,8 @@ def main() -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Figures written to {path}")
-    mail.run(10_000, mail.MAIL_URL)
+    if "mail" in args.only:
+        mail.run(10_000, mail.MAIL_URL)
 
 
 if __name__ == "__main__":
