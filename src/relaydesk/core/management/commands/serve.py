@@ -3,6 +3,7 @@ from typing import Any
 
 import uvicorn
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from relaydesk.core.worker import is_embedded, start_worker_thread
@@ -21,6 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            # Production serves hashed static files from the manifest: keep it current.
+            call_command("collectstatic", interactive=False, verbosity=0)
         if is_embedded() and not options["no_worker"]:
             start_worker_thread()
         self.stdout.write(f"Relaydesk on http://{options['host']}:{options['port']}/desk/")
