@@ -8,12 +8,14 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import User
+from relaydesk.desk.forms import LanguageForm
 from relaydesk.tickets.models import Ticket
 from relaydesk.tickets.services import get_visible_ticket
 
@@ -55,3 +57,16 @@ def ticket_or_404(request: HttpRequest, number: int) -> Ticket:
         return get_visible_ticket(desk_user(request), number)
     except Ticket.DoesNotExist:
         raise Http404(_("No such ticket.")) from None
+
+
+def switch_language(request: HttpRequest, user: User, *, fallback: str) -> HttpResponse:
+    """The top bar's language switcher, for agents and customers alike: the language is kept
+    on the person (pages and mails follow it), then the browser goes back where it was."""
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        user.language = form.cleaned_data["language"]
+        user.save(update_fields=["language"])
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = fallback
+    return HttpResponseRedirect(back)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relaydesk.desk.forms import LanguageForm, ProfileForm
-from relaydesk.desk.views.common import agent_required, desk_user
+from relaydesk.desk.forms import ProfileForm
+from relaydesk.desk.views.common import agent_required, desk_user, switch_language
 
 
 @agent_required
@@ -29,12 +28,4 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """The top bar's switcher: the language is kept on the user, not in a cookie."""
-    form = LanguageForm(request.POST)
-    user = desk_user(request)
-    if form.is_valid():
-        user.language = form.cleaned_data["language"]
-        user.save(update_fields=["language"])
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = "/desk/"
-    return HttpResponseRedirect(back)
+    return switch_language(request, desk_user(request), fallback="/desk/")

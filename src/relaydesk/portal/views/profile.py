@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relaydesk.desk.forms import LanguageForm, ProfileForm
+from relaydesk.desk.forms import ProfileForm
+from relaydesk.desk.views.common import switch_language
 from relaydesk.portal.forms import MailPreferenceForm
 from relaydesk.portal.models import MailPreference, wants_ticket_mail
 from relaydesk.portal.views.common import customer_required, portal_user
@@ -44,12 +44,4 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """The top bar's switcher: the language is kept on the customer, for pages and mails."""
-    form = LanguageForm(request.POST)
-    user = portal_user(request)
-    if form.is_valid():
-        user.language = form.cleaned_data["language"]
-        user.save(update_fields=["language"])
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = "/"
-    return HttpResponseRedirect(back)
+    return switch_language(request, portal_user(request), fallback="/")
