@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,15 +33,15 @@ def visible_responses(user: User) -> QuerySet[CannedResponse]:
 
 
 def search(user: User, query: str, *, language: str = "") -> list[CannedResponse]:
-    """Responses whose title or text holds every word, the ticket's language (or any) first."""
+    """Responses whose title or text holds every word: those in the ticket's language first,
+    then those for any language, then the others."""
     found = visible_responses(user)
     for word in query.split()[:5]:
         found = found.filter(Q(title__icontains=word) | Q(body__icontains=word))
-    if language:
-        found = found.filter(language__in=[language, ""])
-    return sorted(found[:50], key=lambda r: (r.language != language, r.title.lower(), r.pk))[
-        :SEARCH_RESULTS
-    ]
+    rank = Case(
+        When(language=language, then=Value(0)), When(language="", then=Value(1)), default=Value(2)
+    )
+    return list(found.order_by(rank, Lower("title"), "pk")[:SEARCH_RESULTS])
 
 
 def can_keep(actor: User, response: CannedResponse) -> bool:
