@@ -177,3 +177,66 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.value[:40]}"
+
+
+class CannedResponse(models.Model):
+    """A ready answer with `{{ ticket.number }}`-style placeholders (AU4). Shared when it has no
+    owner (kept by admins and supervisors); personal otherwise, seen by its owner only."""
+
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"), max_length=20000)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty means any language."),
+    )
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="canned_responses"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("canned response")
+        verbose_name_plural = _("canned responses")
+        indexes = [models.Index(fields=["owner", "title"], name="canned_owner_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None
+
+
+class Macro(models.Model):
+    """A reply and field changes applied to a ticket in one action (AU4). Shared, kept by
+    admins and supervisors. Empty fields change nothing."""
+
+    name = models.CharField(_("name"), max_length=120)
+    body = models.TextField(
+        _("reply"),
+        max_length=20000,
+        blank=True,
+        help_text=_("Sent as a public reply or an internal note; placeholders are filled in."),
+    )
+    internal = models.BooleanField(_("as an internal note"), default=False)
+    status = models.CharField(_("set status"), max_length=30, blank=True)
+    priority = models.PositiveSmallIntegerField(_("set priority"), null=True, blank=True)
+    add_tags = models.CharField(_("add tags"), max_length=500, blank=True)
+    assign_to_me = models.BooleanField(_("assign to the agent applying it"), default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [t for t in (part.strip() for part in self.add_tags.split(",")) if t]

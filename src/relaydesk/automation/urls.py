@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relaydesk.automation import views, views_rules
+from relaydesk.automation import views, views_canned, views_rules
 
 app_name = "automation"
 
@@ -14,4 +14,26 @@ urlpatterns = [
     path("triggers/<int:trigger_id>/", views_rules.trigger_edit, name="trigger"),
     path("triggers/<int:trigger_id>/delete/", views_rules.trigger_delete, name="delete_trigger"),
     path("triggers/<int:trigger_id>/dry-run/", views_rules.trigger_dry_run, name="dry_run"),
+]
+
+urlpatterns += [
+    path("responses/", views_canned.response_list, name="responses"),
+    path("responses/new/", views_canned.response_edit, name="new_response"),
+    path("responses/<int:response_id>/", views_canned.response_edit, name="response"),
+    path(
+        "responses/<int:response_id>/delete/",
+        views_canned.response_delete,
+        name="delete_response",
+    ),
+    path("macros/", views_canned.macro_list, name="macros"),
+    path("macros/new/", views_canned.macro_edit, name="new_macro"),
+    path("macros/<int:macro_id>/", views_canned.macro_edit, name="macro"),
+    path("macros/<int:macro_id>/delete/", views_canned.macro_delete, name="delete_macro"),
+    path("tickets/<int:number>/responses/", views_canned.ticket_responses, name="ticket_responses"),
+    path(
+        "tickets/<int:number>/responses/<int:response_id>/",
+        views_canned.ticket_response_text,
+        name="response_text",
+    ),
+    path("tickets/<int:number>/macro/", views_canned.apply_macro, name="apply_macro"),
 ]

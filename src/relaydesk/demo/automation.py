@@ -1,11 +1,13 @@
 """The demo's automation: Support hands out tickets by least load with caps, Sales by round
-robin; agents with skills and languages; a few triggers a new user can watch at work."""
+robin; agents with skills and languages; a few triggers a new user can watch at work; shared
+canned responses and macros."""
 
 from __future__ import annotations
 
 from relaydesk.accounts.models import Department, Membership, User
 from relaydesk.automation import services as auto
 from relaydesk.automation.models import AssignmentMode, TriggerOn
+from relaydesk.demo.canned import seed_canned
 
 ROUTING = {
     "Support": (AssignmentMode.LEAST_LOADED, 30),
@@ -87,3 +89,4 @@ def seed_automation(admin: User) -> None:
             conditions=conditions,
             actions=actions,
         )
+    seed_canned(admin)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from relaydesk.accounts.models import User
-from relaydesk.automation.models import AgentState, Availability
+from relaydesk.automation.models import AgentState, Availability, Macro
+from relaydesk.tickets.models import Ticket
 
 register = template.Library()
 
@@ -18,3 +21,10 @@ def availability_of(user: User) -> str:
 @register.simple_tag
 def availability_choices() -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in Availability.choices]
+
+
+@register.inclusion_tag("automation/_composer_tools.html")
+def composer_tools(ticket: Ticket, editable: bool) -> dict[str, Any]:
+    """The composer's canned response search and, for those who may change the ticket, the
+    macro picker."""
+    return {"ticket": ticket, "macros": list(Macro.objects.all()) if editable else []}

@@ -167,3 +167,12 @@ def test_demo_configures_assignment_and_triggers(demo_workspace):
     assert Trigger.objects.filter(is_active=True).count() >= 4
     assert not Trigger.objects.exclude(last_error="").exists()
     assert not QueueEntry.objects.exists()  # the seeded history is not routed again
+
+
+@pytest.mark.django_db
+def test_demo_has_shared_canned_responses_in_every_language_and_macros(demo_workspace):
+    from relaydesk.automation.models import CannedResponse, Macro
+
+    languages = set(CannedResponse.objects.filter(owner=None).values_list("language", flat=True))
+    assert languages == {"en", "ru", "ro", "pl", "fa"}
+    assert Macro.objects.count() == 2

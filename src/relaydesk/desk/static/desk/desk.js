@@ -32,6 +32,8 @@
     var field = document.querySelector('[data-shortcut="' + CSS.escape(event.key) + '"]');
     if (field && !field.disabled && !field.closest("fieldset[disabled]")) {
       event.preventDefault();
+      var details = field.closest("details");
+      if (details) details.open = true;
       field.focus();
     }
   });
@@ -45,6 +47,33 @@
     var start = body.selectionStart, end = body.selectionEnd;
     body.setRangeText((start > 0 ? "\n" : "") + text + "\n", start, end, "end");
     body.focus();
+  });
+
+  /* The composer's canned responses: the server fills the placeholders for this ticket; the
+     text goes where the cursor is. Enter in the search box takes the first match. */
+  function insertCanned(button) {
+    var body = document.querySelector("#composer textarea");
+    if (!body) return;
+    fetch(button.dataset.cannedUrl, {credentials: "same-origin"}).then(function (response) {
+      if (!response.ok) throw new Error(response.statusText);
+      return response.text();
+    }).then(function (text) {
+      var start = body.selectionStart, end = body.selectionEnd;
+      body.setRangeText(text, start, end, "end");
+      body.focus();
+    }).catch(function () { showFlash(document.documentElement.dataset.errorText || "The request failed.", "error"); });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-canned-url]");
+    if (button) insertCanned(button);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target.id !== "canned-lookup-q") return;
+    event.preventDefault();
+    var first = document.querySelector("#canned-lookup-results [data-canned-url]");
+    if (first) insertCanned(first);
   });
 
   document.addEventListener("click", function (event) {
