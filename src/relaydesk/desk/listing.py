@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Expression, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relaydesk.accounts.models import User
+from relaydesk.desk.forms import TicketFilterForm
 from relaydesk.sla.hours import FAR_FUTURE
 from relaydesk.sla.states import filter_state
 from relaydesk.tickets.models import GROUP_STATUSES, StatusGroup, Ticket
@@ -26,6 +28,7 @@ from relaydesk.tickets.visibility import visible_tickets
 CURSOR_SALT = "relaydesk.desk.cursor"
 QUEUES = ("mine", "unassigned")
 CLOSED_COUNT_CAP = 10_000
+VIEW_COUNT_CAP = 999
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,41 @@ def group_counts(user: User) -> dict[str, int]:
     aggregates["unassigned"] = Count("status", filter=Q(assignee=None))
     open_counts = visible.filter(status__in=open_statuses).aggregate(**aggregates)
     counts = {k: v or 0 for k, v in open_counts.items()}
-    closed_rows = visible.filter(status__in=GROUP_STATUSES[StatusGroup.CLOSED]).values("pk")
-    closed = closed_rows[: CLOSED_COUNT_CAP + 1].count()
-    counts[StatusGroup.CLOSED] = min(closed, CLOSED_COUNT_CAP)
-    counts["closed_more"] = int(closed > CLOSED_COUNT_CAP)
+    closed, more = capped_count(
+        visible.filter(status__in=GROUP_STATUSES[StatusGroup.CLOSED]), CLOSED_COUNT_CAP
+    )
+    counts[StatusGroup.CLOSED] = closed
+    counts["closed_more"] = int(more)
     return counts
+
+
+def capped_count(tickets: QuerySet[Ticket], cap: int) -> tuple[int, bool]:
+    """How many rows, counted no further than `cap`, and whether there are more."""
+    found = tickets.values("pk")[: cap + 1].count()
+    return min(found, cap), found > cap
+
+
+def scope(params: Mapping[str, Any]) -> tuple[str, str]:
+    """The (group, queue) a query asks for; with neither, the active group."""
+    group = params.get("group", "")
+    queue = params.get("queue", "")
+    if queue not in QUEUES:
+        queue = ""
+    if group not in GROUP_STATUSES:
+        group = "" if (queue or params.get("status")) else StatusGroup.ACTIVE
+    return group, queue
+
+
+def tickets_for(user: User, params: Mapping[str, Any]) -> QuerySet[Ticket]:
+    """What a saved view's parameters show this person; ValidationError when a filter no
+    longer holds (a department or a custom status gone)."""
+    form = TicketFilterForm(params)
+    if not form.is_valid():
+        raise ValidationError(list(form.errors))
+    group, queue = scope(params)
+    return filter_tickets(
+        visible_tickets(user), user=user, group=group, queue=queue, filters=form.cleaned_data
+    )
 
 
 def filter_tickets(
