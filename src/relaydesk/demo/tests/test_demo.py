@@ -167,3 +167,29 @@ def test_demo_configures_assignment_and_triggers(demo_workspace):
     assert Trigger.objects.filter(is_active=True).count() >= 4
     assert not Trigger.objects.exclude(last_error="").exists()
     assert not QueueEntry.objects.exists()  # the seeded history is not routed again
+
+
+@pytest.mark.django_db
+def test_demo_has_shared_views_each_agent_sees_through_their_own_door(demo_workspace):
+    from relaydesk.savedviews import services as saved
+
+    agent = User.objects.filter(role=Role.AGENT).first()
+    assert agent is not None
+    views = list(saved.views_for(agent))
+    names = [v.name for v in views]
+    assert names == [
+        "My open tickets",
+        "Unassigned",
+        "Urgent",
+        "Breaching soon",
+        "Waiting for customer",
+    ]
+    assert all(v.shared for v in views)
+    counts = saved.view_counts(agent, views)
+    mine = counts[views[0].pk][0]
+    assert mine == min(
+        Ticket.objects.filter(
+            assignee=agent, status__in=("new", "open", "pending", "on_hold")
+        ).count(),
+        999,
+    )
