@@ -196,3 +196,12 @@ def test_a_view_whose_department_is_gone_shows_empty_not_an_error(as_agent, agen
     response = as_agent.get("/desk/")
     assert response.status_code == 200
     assert "Sales" in response.text
+
+
+def test_views_page_describes_filters_in_words(as_agent, agent, support):
+    filters = {"queue": "mine", "priority": "4", "department": str(support.pk)}
+    saved.create_view(actor=agent, name="Described", filters=filters)
+    page = as_agent.get("/desk/views/").text
+    assert "Queue: Mine" in page
+    assert "Priority: Urgent" in page
+    assert f"Department: {support.name}" in page

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +32,24 @@ def _managed(request: HttpRequest, view_id: int) -> SavedView:
     return view
 
 
+def describe(filters: dict[str, str]) -> list[str]:
+    """The filters as a person reads them: "Priority: Urgent", "Queue: Mine"."""
+    fields = {**SavedViewEditForm().fields, **TicketFilterForm().fields}
+    described = []
+    for key, value in filters.items():
+        field = fields.get(key)
+        if field is None:
+            continue
+        shown: object = value
+        if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+            shown = field.queryset.filter(pk=value).first() or value
+        elif isinstance(field, forms.ChoiceField):
+            choices = cast(Iterable[tuple[object, object]], field.choices)
+            shown = {str(k): v for k, v in choices}.get(value, value)
+        described.append(f"{field.label}: {shown}")
+    return described
+
+
 def _opened(view: SavedView) -> str:
     return f"{reverse('desk:home')}?view={view.pk}"
 
@@ -35,7 +57,9 @@ def _opened(view: SavedView) -> str:
 @agent_required
 def view_list(request: HttpRequest) -> HttpResponse:
     user = desk_user(request)
-    views = services.views_for(user).select_related("owner")
+    views = list(services.views_for(user).select_related("owner"))
+    for view in views:
+        view.description = describe(view.filters)  # type: ignore[attr-defined]
     context = {
         "personal": [v for v in views if not v.shared],
         "shared": [v for v in views if v.shared],
