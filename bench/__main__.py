@@ -80,7 +80,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from bench import api_load, automation, kb, scenarios, search, seed, sla
+    from bench import api_load, automation, kb, scenarios, search, seed, sla, views
     from bench.measure import queries_by_page_size, table
 
     plan = seed.Plan(tickets=args.tickets)
@@ -95,7 +95,7 @@ def main() -> None:
         if "desk" in args.only:
             figures.append(scenarios.create_figure(ctx))
         if "search" in args.only:
-            figures += search.figures(ctx)
+            figures += search.figures(ctx) + views.figures(ctx)
         if "api" in args.only:
             figures += api_load.figures(ctx)
         if "sla" in args.only:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "relaydesk.tickets",
     "relaydesk.desk",
     "relaydesk.search",
+    "relaydesk.savedviews",
     "relaydesk.api",
     "relaydesk.webhooks",
     "ninja",

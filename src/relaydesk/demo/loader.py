@@ -26,6 +26,7 @@ from relaydesk.demo.automation import seed_automation
 from relaydesk.demo.kb import load_kb
 from relaydesk.demo.scripts import SCENARIOS, SCRIPTS, TRANSFER_NOTES, Scenario
 from relaydesk.demo.sla import configure_sla
+from relaydesk.demo.views import load_views
 from relaydesk.demo.webform import load_webform
 from relaydesk.mail.demo import load_mail_demo
 from relaydesk.sla import engine
@@ -195,6 +196,7 @@ def load_demo() -> Summary:
         load_webform(catalog.departments["Support"])
         seed_automation(User.objects.get(email=people.STAFF[0].email))
         load_mail_demo(agent=User.objects.get(email=people.STAFF[1].email))
+        load_views(catalog.supervisor)
     return Summary(
         departments=Department.objects.count(),
         agents=User.objects.exclude(role=Role.CUSTOMER).count(),

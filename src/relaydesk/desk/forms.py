@@ -23,6 +23,7 @@ from relaydesk.tickets.models import (
     FieldKind,
     Priority,
     StatusCategory,
+    StatusGroup,
     Ticket,
     TicketType,
 )
@@ -38,6 +39,18 @@ SORT_FIELDS = (
     "updated",
     "created",
 )
+COLUMNS = (
+    ("number", _("#")),
+    ("subject", _("Subject")),
+    ("requester", _("Requester")),
+    ("status", _("Status")),
+    ("priority", _("Priority")),
+    ("assignee", _("Assignee")),
+    ("due", _("SLA")),
+    ("updated", _("Updated")),
+    ("created", _("Created")),
+)
+FIXED_COLUMNS = ("number", "subject")
 DESK_CHANNELS = (Channel.PHONE, Channel.IN_PERSON, Channel.EMAIL, Channel.INTERNAL)
 
 
@@ -348,3 +361,122 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
         if name == "requester" and "requester_email" in form.fields:
             field = "requester_email"
         form.add_error(field if field in form.fields else None, errors)
+
+
+MAX_BULK = 500
+NO_ASSIGNEE = "none"
+
+
+class TicketNumbersField(forms.Field):
+    """The ticked rows: ticket numbers, at least one and at most MAX_BULK."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        if len(values) > MAX_BULK:
+            raise ValidationError(
+                _("At most %(max)d tickets at a time.") % {"max": MAX_BULK}, code="too_many"
+            )
+        try:
+            return sorted({int(v) for v in values})
+        except (TypeError, ValueError):
+            raise ValidationError(_("Ticket numbers are numbers."), code="invalid") from None
+
+
+class BulkForm(NoColon, forms.Form):
+    """The bar above the list: one change for every ticked ticket. Empty fields change
+    nothing; the service checks each ticket on its own."""
+
+    ticket = TicketNumbersField(
+        label=_("Tickets"), error_messages={"required": _("Tick some tickets first.")}
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=lambda: [("", _("Leave as is")), *status_choices()],
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", _("Leave as is")), *Priority.choices],
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Leave as is"),
+    )
+    assignee = forms.ChoiceField(
+        label=_("Assignee"),
+        required=False,
+        choices=lambda: [
+            ("", _("Leave as is")),
+            (NO_ASSIGNEE, _("Nobody")),
+            *((str(u.pk), u.display_name) for u in agents()),
+        ],
+    )
+    add_tag = forms.CharField(label=_("Add tag"), required=False, max_length=50)
+    remove_tag = forms.CharField(label=_("Remove tag"), required=False, max_length=50)
+
+    def changes(self) -> dict[str, Any]:
+        """What to change, in `update_ticket`'s terms (tags apart: they are per ticket)."""
+        data = self.cleaned_data
+        changes: dict[str, Any] = {
+            name: data[name] for name in ("status", "priority", "department") if data.get(name)
+        }
+        if data.get("assignee") == NO_ASSIGNEE:
+            changes["assignee"] = None
+        elif data.get("assignee"):
+            changes["assignee"] = agents().get(pk=int(data["assignee"]))
+        return changes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        wanted = ("status", "priority", "department", "assignee", "add_tag", "remove_tag")
+        if not any(data.get(name) for name in wanted):
+            raise ValidationError(_("Choose something to change."), code="nothing")
+        return data
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = []
+    for key, label in COLUMNS:
+        choices += [(f"-{key}", f"{label} ↓"), (key, f"{label} ↑")]
+    return choices
+
+
+class SavedViewForm(NoColon, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    shared = forms.BooleanField(
+        label=_("Shared with the team"),
+        required=False,
+        help_text=_("Every agent sees it, each only the tickets they may see."),
+    )
+
+
+class SavedViewEditForm(SavedViewForm):
+    group = forms.ChoiceField(label=_("Status group"), required=False)
+    queue = forms.ChoiceField(
+        label=_("Queue"),
+        required=False,
+        choices=[("", _("Any")), ("mine", _("Mine")), ("unassigned", _("Unassigned"))],
+    )
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), choices=sort_choices)
+    hidden = forms.BooleanField(label=_("Hidden from the sidebar"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.pop("shared")  # whether a view is shared is settled when it is made
+        cast(forms.ChoiceField, self.fields["group"]).choices = [
+            ("", _("Any")),
+            *StatusGroup.choices,
+        ]
+        cast(forms.MultipleChoiceField, self.fields["columns"]).choices = [
+            (str(k), str(label)) for k, label in COLUMNS
+        ]

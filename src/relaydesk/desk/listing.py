@@ -7,16 +7,19 @@ OFFSET, and nothing counts the whole list: page N costs what page 1 costs.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Expression, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relaydesk.accounts.models import User
+from relaydesk.desk.forms import TicketFilterForm
 from relaydesk.sla.hours import FAR_FUTURE
 from relaydesk.sla.states import filter_state
 from relaydesk.tickets.models import GROUP_STATUSES, StatusGroup, Ticket
@@ -26,6 +29,8 @@ from relaydesk.tickets.visibility import visible_tickets
 CURSOR_SALT = "relaydesk.desk.cursor"
 QUEUES = ("mine", "unassigned")
 CLOSED_COUNT_CAP = 10_000
+VIEW_COUNT_CAP = 99
+OPEN_STATUSES = (*GROUP_STATUSES[StatusGroup.ACTIVE], *GROUP_STATUSES[StatusGroup.WAITING])
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,6 @@ def group_counts(user: User) -> dict[str, int]:
     """Counts for the sidebar over what this person may see, in two queries that stay fast at a
     million tickets: exact counts of the open groups (an index-only scan of the open statuses)
     and the closed group counted up to CLOSED_COUNT_CAP (`closed_more` says there are more)."""
-    open_statuses = (*GROUP_STATUSES[StatusGroup.ACTIVE], *GROUP_STATUSES[StatusGroup.WAITING])
     visible = visible_tickets(user)
     aggregates: dict[str, Any] = {
         group: Count("status", filter=Q(status__in=GROUP_STATUSES[group]))
@@ -75,13 +79,58 @@ def group_counts(user: User) -> dict[str, int]:
     }
     aggregates["mine"] = Count("status", filter=Q(assignee=user))
     aggregates["unassigned"] = Count("status", filter=Q(assignee=None))
-    open_counts = visible.filter(status__in=open_statuses).aggregate(**aggregates)
+    open_counts = visible.filter(status__in=OPEN_STATUSES).aggregate(**aggregates)
     counts = {k: v or 0 for k, v in open_counts.items()}
-    closed_rows = visible.filter(status__in=GROUP_STATUSES[StatusGroup.CLOSED]).values("pk")
-    closed = closed_rows[: CLOSED_COUNT_CAP + 1].count()
-    counts[StatusGroup.CLOSED] = min(closed, CLOSED_COUNT_CAP)
-    counts["closed_more"] = int(closed > CLOSED_COUNT_CAP)
+    closed, more = capped_count(
+        visible.filter(status__in=GROUP_STATUSES[StatusGroup.CLOSED]), CLOSED_COUNT_CAP
+    )
+    counts[StatusGroup.CLOSED] = closed
+    counts["closed_more"] = int(more)
     return counts
+
+
+def capped_count(tickets: QuerySet[Ticket], cap: int) -> tuple[int, bool]:
+    """How many rows, counted no further than `cap`, and whether there are more."""
+    return capped_counts([tickets], cap)[0]
+
+
+def capped_counts(querysets: Sequence[QuerySet[Ticket]], cap: int) -> list[tuple[int, bool]]:
+    """`capped_count` of each queryset, all in one statement (one round trip for a sidebar)."""
+    if not querysets:
+        return []
+    parts: list[str] = []
+    params: list[Any] = []
+    for n, tickets in enumerate(querysets):
+        sql, values = tickets.values("pk")[: cap + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{n})")  # noqa: S608 (Django-compiled SQL, values as parameters)
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return [(min(found, cap), found > cap) for found in row]
+
+
+def scope(params: Mapping[str, Any]) -> tuple[str, str]:
+    """The (group, queue) a query asks for; with neither, the active group."""
+    group = params.get("group", "")
+    queue = params.get("queue", "")
+    if queue not in QUEUES:
+        queue = ""
+    if group not in GROUP_STATUSES:
+        group = "" if (queue or params.get("status")) else StatusGroup.ACTIVE
+    return group, queue
+
+
+def tickets_for(user: User, params: Mapping[str, Any]) -> QuerySet[Ticket]:
+    """What a saved view's parameters show this person; ValidationError when a filter no
+    longer holds (a department or a custom status gone)."""
+    form = TicketFilterForm(params)
+    if not form.is_valid():
+        raise ValidationError(list(form.errors))
+    group, queue = scope(params)
+    return filter_tickets(
+        visible_tickets(user), user=user, group=group, queue=queue, filters=form.cleaned_data
+    )
 
 
 def filter_tickets(
@@ -94,7 +143,7 @@ def filter_tickets(
     if group in GROUP_STATUSES:
         tickets = tickets.filter(status__in=GROUP_STATUSES[group])
     elif queue:
-        tickets = tickets.exclude(status__in=GROUP_STATUSES[StatusGroup.CLOSED])
+        tickets = tickets.filter(status__in=OPEN_STATUSES)  # IN, not NOT IN: the index serves it
     if filters.get("status"):
         status, custom = parse_status(filters["status"])
         tickets = tickets.filter(status=status)

@@ -1,7 +1,17 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from relaydesk.desk.views import attachments, auth, lists, new, profile, ticket, tokens
+from relaydesk.desk.views import (
+    attachments,
+    auth,
+    bulk,
+    lists,
+    new,
+    profile,
+    saved,
+    ticket,
+    tokens,
+)
 
 app_name = "desk"
 
@@ -9,6 +19,11 @@ urlpatterns = [
     path("", lists.ticket_list, name="home"),
     path("login/", auth.DeskLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
+    path("bulk/", bulk.bulk, name="bulk"),
+    path("views/", saved.view_list, name="views"),
+    path("views/new/", saved.create, name="create_view"),
+    path("views/<int:view_id>/", saved.edit, name="edit_view"),
+    path("views/<int:view_id>/manage/", saved.manage, name="manage_view"),
     path("tickets/new/", new.new_ticket, name="new_ticket"),
     path("tickets/<int:number>/", ticket.ticket_page, name="ticket"),
     path("tickets/<int:number>/reply/", ticket.reply, name="reply"),

@@ -176,3 +176,30 @@ def test_demo_has_shared_canned_responses_in_every_language_and_macros(demo_work
     languages = set(CannedResponse.objects.filter(owner=None).values_list("language", flat=True))
     assert languages == {"en", "ru", "ro", "pl", "fa"}
     assert Macro.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_has_shared_views_each_agent_sees_through_their_own_door(demo_workspace):
+    from relaydesk.desk.listing import VIEW_COUNT_CAP
+    from relaydesk.savedviews import services as saved
+
+    agent = User.objects.filter(role=Role.AGENT).first()
+    assert agent is not None
+    views = list(saved.views_for(agent))
+    names = [v.name for v in views]
+    assert names == [
+        "My open tickets",
+        "Unassigned",
+        "Urgent",
+        "Breaching soon",
+        "Waiting for customer",
+    ]
+    assert all(v.shared for v in views)
+    counts = saved.view_counts(agent, views)
+    mine = counts[views[0].pk][0]
+    assert mine == min(
+        Ticket.objects.filter(
+            assignee=agent, status__in=("new", "open", "pending", "on_hold")
+        ).count(),
+        VIEW_COUNT_CAP,
+    )

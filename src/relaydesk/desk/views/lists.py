@@ -1,4 +1,4 @@
-"""The ticket list with its sidebar of groups and queues."""
+"""The ticket list with its sidebar of groups, queues and saved views."""
 
 from __future__ import annotations
 
@@ -6,33 +6,25 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from relaydesk.desk import listing
-from relaydesk.desk.forms import TicketFilterForm
+from relaydesk.desk.forms import COLUMNS, BulkForm, TicketFilterForm
 from relaydesk.desk.views.common import agent_required, desk_user, is_htmx
-from relaydesk.tickets.models import GROUP_STATUSES, StatusGroup
+from relaydesk.savedviews import services as saved
+from relaydesk.savedviews.models import SavedView
+from relaydesk.tickets.models import StatusGroup
 from relaydesk.tickets.visibility import visible_tickets
 
-COLUMNS = (
-    ("number", _("#")),
-    ("subject", _("Subject")),
-    ("requester", _("Requester")),
-    ("status", _("Status")),
-    ("priority", _("Priority")),
-    ("assignee", _("Assignee")),
-    ("due", _("SLA")),
-    ("updated", _("Updated")),
-    ("created", _("Created")),
-)
 
-
-def _columns(sort: str, descending: bool) -> list[dict[str, Any]]:
-    """Each column's heading with the sort a click on it asks for."""
+def _columns(sort: str, descending: bool, shown: list[str] | None) -> list[dict[str, Any]]:
+    """Each shown column's heading with the sort a click on it asks for."""
     columns = []
     for key, label in COLUMNS:
+        if shown and key not in shown:
+            continue
         active = key == sort
         next_sort = key if active and descending else f"-{key}"
         columns.append(
@@ -47,18 +39,35 @@ def _columns(sort: str, descending: bool) -> list[dict[str, Any]]:
     return columns
 
 
+def _chosen_view(request: HttpRequest) -> SavedView | None:
+    value = request.GET.get("view", "")
+    if not value:
+        return None
+    try:
+        return saved.views_for(desk_user(request)).get(pk=int(value))
+    except (ValueError, SavedView.DoesNotExist):
+        raise Http404(_("No such view.")) from None
+
+
+def _params(request: HttpRequest, view: SavedView | None) -> QueryDict:
+    """The query in force: the view's parameters, overridden by what the address says."""
+    params = QueryDict(mutable=True)
+    if view is not None:
+        params.update({"sort": view.sort, **view.filters})
+    for key in request.GET:
+        params.setlist(key, request.GET.getlist(key))
+    return params
+
+
 @agent_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = desk_user(request)
-    group = request.GET.get("group", "")
-    queue = request.GET.get("queue", "")
-    if queue not in listing.QUEUES:
-        queue = ""
-    if group not in GROUP_STATUSES:
-        group = "" if (queue or request.GET.get("status")) else StatusGroup.ACTIVE
-    form = TicketFilterForm(request.GET)
+    view = _chosen_view(request)
+    params = _params(request, view)
+    group, queue = listing.scope(params)
+    form = TicketFilterForm(params)
     filters = form.cleaned_data if form.is_valid() else {}
-    sort, descending = listing.parse_sort(request.GET.get("sort", listing.DEFAULT_SORT))
+    sort, descending = listing.parse_sort(params.get("sort", listing.DEFAULT_SORT))
     try:
         tickets = listing.filter_tickets(
             visible_tickets(user), user=user, group=group, queue=queue, filters=filters
@@ -73,20 +82,31 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         sort=sort,
         descending=descending,
         size=settings.TICKET_LIST_PAGE_SIZE,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
+        after=params.get("after", ""),
+        before=params.get("before", ""),
     )
     context = {
         "form": form,
         "page": page,
         "group": group,
         "queue": queue,
+        "view": view,
         "sort": ("-" if descending else "") + sort,
-        "columns": _columns(sort, descending),
+        "columns": _columns(sort, descending, view.columns if view else None),
         "filtered": any(filters.get(name) not in (None, "") for name in form.fields),
+        "bulk": BulkForm(),
     }
     if is_htmx(request) and request.headers.get("HX-Target") == "results":
         return render(request, "desk/list.html#results", context)
+    views = [v for v in saved.views_for(user).order_by("-shared", "position", "id") if not v.hidden]
     context["counts"] = listing.group_counts(user)
     context["groups"] = StatusGroup.choices
+    context["views"] = views
+    context["view_counts"] = saved.view_counts(user, views)
+    context["may_share"] = saved.may_share(user)
+    context["save_params"] = {
+        **{name: params[name] for name in form.fields if params.get(name)},
+        **({"group": group} if group else {}),
+        **({"queue": queue} if queue else {}),
+    }
     return render(request, "desk/list.html", context)

@@ -18,6 +18,11 @@
 
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();
+    // The list's "select all on this page" box ticks every row box of the bulk form.
+    if (event.target.matches("[data-select-all]")) {
+      var boxes = document.querySelectorAll('input[form="' + event.target.dataset.selectAll + '"][name="ticket"]');
+      boxes.forEach(function (box) { box.checked = event.target.checked; });
+    }
   });
 
   document.addEventListener("keydown", function (event) {

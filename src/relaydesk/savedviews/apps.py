@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SavedViewsConfig(AppConfig):
+    name = "relaydesk.savedviews"
+    label = "savedviews"
+    verbose_name = _("Saved views")

@@ -1,0 +1,61 @@
+"""Bulk changes (TK14): one change applied to many tickets, each through `update_ticket`,
+so every ticket is checked on its own, keeps its history and either changes whole or not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from relaydesk.accounts.models import User
+from relaydesk.tickets.services import clean_tag_names, update_ticket
+from relaydesk.tickets.visibility import visible_tickets
+
+
+@dataclass
+class BulkResult:
+    changed: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)  # number → reason
+
+
+def _reason(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You may not change this ticket.")
+
+
+def bulk_update(
+    *,
+    actor: User,
+    numbers: Iterable[int],
+    changes: dict[str, Any],
+    add_tags: Iterable[str] = (),
+    remove_tags: Iterable[str] = (),
+) -> BulkResult:
+    """Apply `changes` (update_ticket's fields) and tag additions/removals to each ticket the
+    actor can see; tickets they cannot see are refused as unknown, never revealed."""
+    added, removed = clean_tag_names(add_tags), set(clean_tag_names(remove_tags))
+    wanted = sorted(set(numbers))
+    tickets = {t.number: t for t in visible_tickets(actor).filter(number__in=wanted)}
+    result = BulkResult()
+    for number in wanted:
+        ticket = tickets.get(number)
+        if ticket is None:
+            result.refused[number] = _("No such ticket.")
+            continue
+        before = ticket.updated_at
+        per_ticket = dict(changes)
+        if added or removed:
+            names = list(ticket.tags.values_list("name", flat=True))
+            per_ticket["tags"] = [n for n in names if n not in removed] + added
+        try:
+            ticket = update_ticket(ticket, actor=actor, **per_ticket)
+        except (ValidationError, PermissionDenied) as error:
+            result.refused[number] = _reason(error)
+            continue
+        (result.changed if ticket.updated_at != before else result.unchanged).append(number)
+    return result
