@@ -97,8 +97,15 @@ def routing_of(department: Department) -> DepartmentRouting:
 
 
 def _locked_pool(department_id: int) -> Pool:
-    DepartmentRouting.objects.get_or_create(department_id=department_id)
-    routing = DepartmentRouting.objects.select_for_update().get(department_id=department_id)
+    """The department's routing row, locked; its candidates only when it hands tickets out
+    (counting every agent's open tickets is the costly part of routing)."""
+    locked = DepartmentRouting.objects.select_for_update()
+    routing = locked.filter(department_id=department_id).first()
+    if routing is None:
+        DepartmentRouting.objects.get_or_create(department_id=department_id)
+        routing = locked.get(department_id=department_id)
+    if routing.mode == AssignmentMode.MANUAL:
+        return Pool(routing=routing)
     return Pool(routing=routing, candidates=_candidates(department_id))
 
 
