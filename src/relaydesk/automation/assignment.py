@@ -182,13 +182,17 @@ def _hand_over(ticket: Ticket, pool: Pool, candidate: Candidate) -> None:
 
 
 @transaction.atomic
-def route(ticket_id: int, *, replace_unavailable: bool = False) -> bool:
+def route(
+    ticket_id: int, *, replace_unavailable: bool = False, department_id: int | None = None
+) -> bool:
     """Give the ticket to an agent of its department, or queue it. With `replace_unavailable`
     an assigned ticket whose agent is away, offline or full is handed to someone available
-    (a customer replied and should not wait). True when an agent got it."""
-    department_id = (
-        Ticket.objects.filter(pk=ticket_id).values_list("department_id", flat=True).first()
-    )
+    (a customer replied and should not wait). True when an agent got it. `department_id`: the
+    department the caller just read (checked again once the ticket is locked)."""
+    if department_id is None:
+        department_id = (
+            Ticket.objects.filter(pk=ticket_id).values_list("department_id", flat=True).first()
+        )
     if department_id is None:
         return False
     pool = _locked_pool(department_id)
