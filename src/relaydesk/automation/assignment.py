@@ -196,12 +196,11 @@ def route(
     if department_id is None:
         return False
     pool = _locked_pool(department_id)
+    if pool.routing.mode == AssignmentMode.MANUAL:  # nobody hands out: nothing waits either
+        QueueEntry.objects.filter(ticket_id=ticket_id).delete()
+        return False
     ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket_id)
-    if (
-        ticket.department_id != department_id
-        or pool.routing.mode == AssignmentMode.MANUAL
-        or ticket.is_closed
-    ):
+    if ticket.department_id != department_id or ticket.is_closed:
         QueueEntry.objects.filter(ticket=ticket).delete()
         return False
     if ticket.assignee_id is not None:
