@@ -97,8 +97,15 @@ def routing_of(department: Department) -> DepartmentRouting:
 
 
 def _locked_pool(department_id: int) -> Pool:
-    DepartmentRouting.objects.get_or_create(department_id=department_id)
-    routing = DepartmentRouting.objects.select_for_update().get(department_id=department_id)
+    """The department's routing row, locked; its candidates only when it hands tickets out
+    (counting every agent's open tickets is the costly part of routing)."""
+    locked = DepartmentRouting.objects.select_for_update()
+    routing = locked.filter(department_id=department_id).first()
+    if routing is None:
+        DepartmentRouting.objects.get_or_create(department_id=department_id)
+        routing = locked.get(department_id=department_id)
+    if routing.mode == AssignmentMode.MANUAL:
+        return Pool(routing=routing)
     return Pool(routing=routing, candidates=_candidates(department_id))
 
 
@@ -175,22 +182,25 @@ def _hand_over(ticket: Ticket, pool: Pool, candidate: Candidate) -> None:
 
 
 @transaction.atomic
-def route(ticket_id: int, *, replace_unavailable: bool = False) -> bool:
+def route(
+    ticket_id: int, *, replace_unavailable: bool = False, department_id: int | None = None
+) -> bool:
     """Give the ticket to an agent of its department, or queue it. With `replace_unavailable`
     an assigned ticket whose agent is away, offline or full is handed to someone available
-    (a customer replied and should not wait). True when an agent got it."""
-    department_id = (
-        Ticket.objects.filter(pk=ticket_id).values_list("department_id", flat=True).first()
-    )
+    (a customer replied and should not wait). True when an agent got it. `department_id`: the
+    department the caller just read (checked again once the ticket is locked)."""
+    if department_id is None:
+        department_id = (
+            Ticket.objects.filter(pk=ticket_id).values_list("department_id", flat=True).first()
+        )
     if department_id is None:
         return False
     pool = _locked_pool(department_id)
+    if pool.routing.mode == AssignmentMode.MANUAL:  # nobody hands out: nothing waits either
+        QueueEntry.objects.filter(ticket_id=ticket_id).delete()
+        return False
     ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket_id)
-    if (
-        ticket.department_id != department_id
-        or pool.routing.mode == AssignmentMode.MANUAL
-        or ticket.is_closed
-    ):
+    if ticket.department_id != department_id or ticket.is_closed:
         QueueEntry.objects.filter(ticket=ticket).delete()
         return False
     if ticket.assignee_id is not None:

@@ -147,7 +147,7 @@ def after_action(ticket_id: int, lines: list[TicketEvent]) -> None:
     if ticket.is_closed or ticket.assignee_id is not None:
         assignment.QueueEntry.objects.filter(ticket_id=ticket_id).delete()
     if route and ticket.department_id is not None and not ticket.is_closed:
-        assignment.route(ticket_id, replace_unavailable=replace)
+        assignment.route(ticket_id, replace_unavailable=replace, department_id=ticket.department_id)
     for department_id in sorted(freed - {0}):
         assignment.drain(department_id)
 

@@ -64,9 +64,12 @@ def run(ticket_id: int, lines: list[TicketEvent], fired: set[tuple[int, int]]) -
     on = happenings(lines)
     if not on:
         return
+    candidates = active_triggers(on)
+    if not candidates:
+        return
     with translation.override(settings.LANGUAGE_CODE):  # history and errors in one language
         ticket = _load(ticket_id)
-        for trigger in active_triggers(on):
+        for trigger in candidates:
             if (trigger.pk, ticket_id) in fired:
                 continue
             try:

@@ -61,7 +61,14 @@ def document_fields(ticket: Ticket) -> dict[str, Any]:
 
 def index_ticket(ticket: Ticket) -> None:
     ticket = Ticket.objects.select_related("requester", "organization").get(pk=ticket.pk)
-    SearchDocument.objects.update_or_create(ticket=ticket, defaults=document_fields(ticket))
+    fields = document_fields(ticket)
+    # One INSERT … ON CONFLICT DO UPDATE (the vector triggers fire on either branch).
+    SearchDocument.objects.bulk_create(
+        [SearchDocument(ticket=ticket, **fields)],
+        update_conflicts=True,
+        unique_fields=["ticket"],
+        update_fields=list(fields),
+    )
 
 
 def on_event(sender: Any, *, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> None:

@@ -110,11 +110,12 @@ def evaluate(
     )
 
 
-def recompute(ticket: Ticket, *, now: dt.datetime | None = None) -> None:
-    """Store the due times, clock state and cycle records of one ticket."""
+def recompute(ticket: Ticket, *, now: dt.datetime | None = None, fresh: bool = False) -> None:
+    """Store the due times, clock state and cycle records of one ticket. `fresh`: the ticket was
+    created in this transaction, so it has no stored state or records to read first."""
     now = now or timezone.now()
     rules, cycles = evaluate(ticket, load_history(ticket), tag_ids(ticket), now)
-    store([(ticket, rules, cycles)], now=now)
+    store([(ticket, rules, cycles)], now=now, fresh=fresh)
 
 
 def recompute_many(tickets: list[Ticket], *, now: dt.datetime | None = None) -> None:
@@ -142,12 +143,14 @@ def recompute_many(tickets: list[Ticket], *, now: dt.datetime | None = None) -> 
 Item = tuple[Ticket, "calendars.Rules | None", list[clock.Cycle]]
 
 
-def store(items: list[Item], *, now: dt.datetime) -> None:
+def store(items: list[Item], *, now: dt.datetime, fresh: bool = False) -> None:
     ids = [ticket.pk for ticket, _, _ in items]
-    timers_before = dict(
-        TicketSla.objects.filter(ticket_id__in=ids).values_list("ticket_id", "timer_at")
+    timers_before: dict[int, dt.datetime | None] = (
+        {}
+        if fresh
+        else dict(TicketSla.objects.filter(ticket_id__in=ids).values_list("ticket_id", "timer_at"))
     )
-    open_records = _store_records(items, now=now)
+    open_records = _store_records(items, now=now, fresh=fresh)
     changed: list[Ticket] = []
     states: list[TicketSla] = []
     timers: list[tuple[int, dt.datetime]] = []
@@ -211,11 +214,17 @@ BULK_BATCH = 100
 RECORD_VALUES = ("policy_id", "due_at", "risk_at", "met_at", "breached_at")
 
 
-def _store_records(items: list[Item], *, now: dt.datetime) -> dict[int, list[Record]]:
+def _store_records(
+    items: list[Item], *, now: dt.datetime, fresh: bool = False
+) -> dict[int, list[Record]]:
     """Write the cycle records; the open ones of each ticket."""
     existing = {
         (r.ticket_id, r.kind, r.started_at): r
-        for r in Record.objects.filter(ticket_id__in=[t.pk for t, _, _ in items])
+        for r in (
+            Record.objects.none()
+            if fresh
+            else Record.objects.filter(ticket_id__in=[t.pk for t, _, _ in items])
+        )
     }
     new: list[Record] = []
     updated: list[Record] = []

@@ -27,4 +27,4 @@ def changes_sla(event: TicketEvent) -> bool:
 @receiver(event_recorded)
 def recompute_on_event(sender: Any, *, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> None:
     if changes_sla(event):
-        engine.recompute(ticket, now=event.created_at)
+        engine.recompute(ticket, now=event.created_at, fresh=event.kind == EventKind.CREATED)

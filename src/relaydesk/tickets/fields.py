@@ -62,6 +62,8 @@ def clean_custom_fields(
     """Validate values by key; unknown keys and fields customers may not set are refused."""
     if not isinstance(values, dict):
         raise ValidationError({"custom_fields": _("Custom fields must be a mapping.")})
+    if not values:
+        return {}
     known = {f.key: f for f in fields_for(ticket_type)}
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}

@@ -190,7 +190,7 @@ def create_ticket(
     ticket.number = ticket_number(ticket.pk)
     Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
     if tag_names:
-        ticket.tags.set(_tags(tag_names))
+        ticket.tags.add(*_tags(tag_names))  # a new ticket has none: no read before the insert
     message = Message.objects.create(
         ticket=ticket,
         author=requester if channel != Channel.INTERNAL else actor,
@@ -523,6 +523,8 @@ def clean_tag_names(names: Iterable[str]) -> list[str]:
 def _tags(names: list[str]) -> list[Tag]:
     existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
     missing = [Tag(name=n) for n in names if n not in existing]
+    if not missing:
+        return list(existing.values())
     Tag.objects.bulk_create(missing, ignore_conflicts=True)
     return list(Tag.objects.filter(name__in=names))
 
