@@ -4,6 +4,7 @@ agent, customers of one organization and a stranger."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
 from relaydesk.tickets import services
@@ -91,3 +92,33 @@ def ticket(customer, support) -> Ticket:
         channel=Channel.PORTAL,
         department=support,
     )
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def signed_in(user: User) -> Client:
+    """A browser session of this person, signed in through the real sign-in backend."""
+    client = Client()
+    assert client.login(username=user.email, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def as_agent(agent) -> Client:
+    return signed_in(agent)
+
+
+@pytest.fixture
+def as_readonly(readonly_agent) -> Client:
+    return signed_in(readonly_agent)
+
+
+@pytest.fixture
+def as_other_agent(other_agent) -> Client:
+    return signed_in(other_agent)
+
+
+@pytest.fixture
+def as_customer(customer) -> Client:
+    return signed_in(customer)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from relaydesk.automation import canned
 from relaydesk.automation.models import CannedResponse, Macro
-from relaydesk.desk.tests.conftest import HTMX, signed_in
+from relaydesk.conftest import HTMX, signed_in
 from relaydesk.tickets.models import Message, StatusCategory, TicketEvent
 
 pytestmark = pytest.mark.django_db

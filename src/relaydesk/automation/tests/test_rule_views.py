@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from relaydesk.automation.models import Trigger
-from relaydesk.desk.tests.conftest import signed_in
+from relaydesk.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 

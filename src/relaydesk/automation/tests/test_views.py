@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from relaydesk.automation.models import AgentState, AssignmentMode, Availability, DepartmentRouting
-from relaydesk.desk.tests.conftest import signed_in
+from relaydesk.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -96,18 +96,18 @@ def test_supervisor_of_support_cannot_configure_sales(supervisor, sales, other_a
     assert other_agent.memberships.get().capacity == 0
 
 
-def test_agent_switches_availability_from_the_top_bar(as_agent_client, agent):
-    response = as_agent_client.post(
+def test_agent_switches_availability_from_the_top_bar(as_agent, agent):
+    response = as_agent.post(
         "/desk/automation/availability/", {"availability": "away", "next": "/desk/"}
     )
     assert response["Location"] == "/desk/"
     assert AgentState.objects.get(user=agent).availability == Availability.AWAY
-    page = as_agent_client.get("/desk/").content.decode()
+    page = as_agent.get("/desk/").content.decode()
     assert '<option value="away" selected>' in page
 
 
-def test_bad_availability_changes_nothing(as_agent_client, agent):
-    response = as_agent_client.post(
+def test_bad_availability_changes_nothing(as_agent, agent):
+    response = as_agent.post(
         "/desk/automation/availability/", {"availability": "x" * 500, "next": "https://evil/"}
     )
     assert response["Location"] == "/desk/"
@@ -122,5 +122,5 @@ def test_customer_has_no_availability(customer):
 
 
 @pytest.fixture
-def as_agent_client(agent):
+def as_agent(agent):
     return signed_in(agent)

@@ -1,6 +1,6 @@
 import pytest
 
-from relaydesk.desk.tests.conftest import signed_in
+from relaydesk.conftest import signed_in
 from relaydesk.tickets import services
 from relaydesk.tickets.bulk import bulk_update
 from relaydesk.tickets.models import Channel, Priority, Ticket

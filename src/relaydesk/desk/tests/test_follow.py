@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from relaydesk.desk.tests.conftest import HTMX
+from relaydesk.conftest import HTMX
 from relaydesk.tickets.models import EventKind
 
 

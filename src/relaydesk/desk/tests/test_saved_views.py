@@ -1,6 +1,6 @@
 import pytest
 
-from relaydesk.desk.tests.conftest import signed_in
+from relaydesk.conftest import signed_in
 from relaydesk.savedviews import services as saved
 from relaydesk.savedviews.models import SavedView
 from relaydesk.tickets import services

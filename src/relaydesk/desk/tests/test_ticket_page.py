@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from relaydesk.desk.tests.conftest import HTMX
+from relaydesk.conftest import HTMX
 from relaydesk.tickets import services
 from relaydesk.tickets.models import EventKind, MessageKind, Priority, Ticket
 

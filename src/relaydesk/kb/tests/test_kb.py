@@ -7,17 +7,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from relaydesk.conftest import PASSWORD
+from relaydesk.conftest import signed_in
 from relaydesk.kb import services
 from relaydesk.kb.models import Article, KbCategory, Translation, Visibility, Vote
 from relaydesk.kb.render import render
 from relaydesk.kb.search import search
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.email, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

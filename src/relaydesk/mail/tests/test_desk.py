@@ -1,10 +1,9 @@
 """Mail in the desk and the admin: delivery state, folded quotes, inline images, quarantine."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from relaydesk.conftest import PASSWORD
+from relaydesk.conftest import signed_in
 from relaydesk.mail import ingest
 from relaydesk.mail.demo import MAIL_TICKETS, load_mail_demo
 from relaydesk.mail.models import DeliveryState, InboundMail, Mailbox, OutboundMail, Outcome
@@ -13,12 +12,6 @@ from relaydesk.tickets import services
 from relaydesk.tickets.models import Ticket
 
 QUARANTINE = reverse("admin:mail_inboundmail_changelist")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.email, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

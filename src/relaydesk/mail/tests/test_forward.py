@@ -3,21 +3,15 @@
 import email
 
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
-from relaydesk.conftest import PASSWORD
+from relaydesk.conftest import signed_in
 from relaydesk.mail import ingest
 from relaydesk.mail.models import OutboundMail, Outcome
 from relaydesk.mail.tests.conftest import IMMEDIATE, make_mail
 from relaydesk.tickets import services
 from relaydesk.tickets.models import MessageKind, Ticket
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.email, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

@@ -1,20 +1,13 @@
 """Mark as spam and block the sender (TK9)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from relaydesk.conftest import PASSWORD
+from relaydesk.conftest import signed_in
 from relaydesk.mail import ingest
 from relaydesk.mail.models import BlockedSender, Outcome
 from relaydesk.mail.tests.conftest import make_mail
 from relaydesk.tickets.models import StatusCategory, Ticket
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.email, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

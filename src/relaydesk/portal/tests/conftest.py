@@ -1,15 +1,7 @@
 import pytest
 from django.test import Client
 
-from relaydesk.conftest import PASSWORD
-
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.email, password=PASSWORD)
-    return client
 
 
 @pytest.fixture(autouse=True)

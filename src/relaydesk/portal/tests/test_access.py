@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from relaydesk.portal.tests.conftest import signed_in
+from relaydesk.conftest import signed_in
 from relaydesk.tickets import services
 from relaydesk.tickets.models import Attachment
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from relaydesk.portal.tests.conftest import signed_in
+from relaydesk.conftest import signed_in
 from relaydesk.tickets import services
 from relaydesk.tickets.models import (
     Category,
@@ -18,11 +18,6 @@ from relaydesk.tickets.models import (
     StatusCategory,
     Ticket,
 )
-
-
-@pytest.fixture
-def as_customer(customer):
-    return signed_in(customer)
 
 
 def test_customer_submits_a_request_with_priority_category_file_and_field(as_customer, customer):

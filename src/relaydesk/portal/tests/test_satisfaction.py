@@ -7,8 +7,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from relaydesk.conftest import signed_in
 from relaydesk.portal.models import MailPreference, SatisfactionRating
-from relaydesk.portal.tests.conftest import signed_in
 from relaydesk.tickets import services
 from relaydesk.tickets.models import EventKind, StatusCategory
 

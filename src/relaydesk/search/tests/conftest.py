@@ -1,6 +1,5 @@
 import pytest
 
-from relaydesk.desk.tests.conftest import signed_in
 from relaydesk.tickets import services
 from relaydesk.tickets.models import Channel
 
@@ -8,21 +7,6 @@ from relaydesk.tickets.models import Channel
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def as_agent(agent):
-    return signed_in(agent)
-
-
-@pytest.fixture
-def as_other_agent(other_agent):
-    return signed_in(other_agent)
-
-
-@pytest.fixture
-def as_customer(customer):
-    return signed_in(customer)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from relaydesk.desk.tests.conftest import signed_in
+from relaydesk.conftest import signed_in
 from relaydesk.sla import engine
 from relaydesk.sla.models import Kind, Record
 from relaydesk.sla.tests.conftest import backdate
