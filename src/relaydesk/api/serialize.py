@@ -6,6 +6,7 @@ import datetime
 import hashlib
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,8 +46,13 @@ def sla_state(ticket: Ticket, now: datetime.datetime) -> str:
 
 
 def sla(ticket: Ticket) -> dict[str, Any]:
+    """The stored due times with the policy that set them (`None` when none applies)."""
+    try:
+        clock = ticket.sla
+    except ObjectDoesNotExist:
+        clock = None
     return {
-        "policy": None,
+        "policy": ref(clock.policy if clock is not None else None),
         "first_response_due_at": ticket.first_response_due_at,
         "next_response_due_at": ticket.next_response_due_at,
         "resolution_due_at": ticket.resolution_due_at,

@@ -107,7 +107,7 @@ def list_tickets(request: HttpRequest, query: Query[TicketQuery]) -> dict[str, A
     if query.updated_since is not None:
         tickets = tickets.filter(updated_at__gte=query.updated_since)
     page = listing.paginate(
-        tickets.select_related("organization", "type"),
+        tickets.select_related("organization", "type", "sla__policy"),
         sort=sort,
         descending=descending,
         size=query.limit,

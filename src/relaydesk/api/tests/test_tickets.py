@@ -267,3 +267,27 @@ def test_an_idempotency_key_is_free_again_after_a_day(agent, support):
     assert "Idempotent-Replayed" not in again
     assert Ticket.objects.filter(subject="Daily").count() == 2
     assert IdempotentRequest.objects.count() == 1
+
+
+def test_ticket_json_names_the_sla_policy_that_set_its_due_times(agent, support):
+    from relaydesk.sla.models import Policy, Target
+    from relaydesk.tickets.models import Priority
+
+    policy = Policy.objects.create(name="Around the clock", position=1)
+    Target.objects.create(
+        policy=policy,
+        priority=Priority.NORMAL,
+        first_response=60,
+        next_response=120,
+        resolution=480,
+    )
+    created = api_as(agent).post(
+        "/tickets", {"subject": "Printer", "body": "Jammed.", "requester_email": "p@client.test"}
+    )
+    assert created.status_code == 201, created.content
+    sla = created.json()["sla"]
+    assert sla["policy"] == {"id": policy.pk, "name": "Around the clock"}
+    assert sla["state"] == "active"
+    assert sla["first_response_due_at"] is not None
+    listed = api_as(agent).get("/tickets").json()
+    assert listed["items"][0]["sla"]["policy"]["name"] == "Around the clock"
