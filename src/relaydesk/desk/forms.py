@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -54,6 +54,9 @@ COLUMNS = (
 )
 FIXED_COLUMNS = ("number", "subject")
 DESK_CHANNELS = (Channel.PHONE, Channel.IN_PERSON, Channel.EMAIL, Channel.INTERNAL)
+
+if TYPE_CHECKING:  # the stubs are a development dependency
+    from django_stubs_ext import StrOrPromise
 
 
 class ListedChoices(ModelChoiceIterator):
@@ -114,21 +117,51 @@ def status_choices() -> list[tuple[str, str]]:
     return choices
 
 
-class TicketFilterForm(NoColon, forms.Form):
-    """The list's query string. Invalid values are reported and ignored."""
-
-    status = forms.ChoiceField(
+def status_filter(empty_label: StrOrPromise) -> forms.ChoiceField:
+    """An optional status (category or custom), offered after `empty_label`."""
+    return forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=lambda: [("", _("Any status")), *status_choices()],
+        choices=lambda: [("", empty_label), *status_choices()],
     )
-    priority = forms.TypedChoiceField(
+
+
+def priority_filter(empty_label: StrOrPromise) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
         label=_("Priority"),
         coerce=int,
         required=False,
         empty_value=None,
-        choices=[("", _("Any priority")), *Priority.choices],
+        choices=[("", empty_label), *Priority.choices],
     )
+
+
+def type_field() -> ModelChoice:
+    return ModelChoice(
+        label=_("Type"), queryset=TicketType.objects.all(), required=False, empty_label="—"
+    )
+
+
+def category_field() -> ModelChoice:
+    return ModelChoice(
+        label=_("Category"),
+        queryset=Category.objects.select_related("parent"),
+        required=False,
+        empty_label="—",
+    )
+
+
+def tags_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Tags"), required=False, max_length=1100, help_text=_("Separated by commas.")
+    )
+
+
+class TicketFilterForm(NoColon, forms.Form):
+    """The list's query string. Invalid values are reported and ignored."""
+
+    status = status_filter(_("Any status"))
+    priority = priority_filter(_("Any priority"))
     department = ModelChoice(
         label=_("Department"),
         queryset=Department.objects.all(),
@@ -214,21 +247,9 @@ class PropertiesForm(NoColon, forms.Form):
 
     status = forms.CharField(label=_("Status"), widget=forms.Select)
     priority = forms.TypedChoiceField(label=_("Priority"), coerce=int, choices=Priority.choices)
-    type = ModelChoice(
-        label=_("Type"), queryset=TicketType.objects.all(), required=False, empty_label="—"
-    )
-    category = ModelChoice(
-        label=_("Category"),
-        queryset=Category.objects.select_related("parent"),
-        required=False,
-        empty_label="—",
-    )
-    tags = forms.CharField(
-        label=_("Tags"),
-        required=False,
-        max_length=1100,
-        help_text=_("Separated by commas."),
-    )
+    type = type_field()
+    category = category_field()
+    tags = tags_field()
     department = ModelChoice(
         label=_("Department"),
         queryset=Department.objects.filter(is_active=True),
@@ -329,18 +350,9 @@ class NewTicketForm(NoColon, forms.Form):
     priority = forms.TypedChoiceField(
         label=_("Priority"), coerce=int, choices=Priority.choices, initial=Priority.NORMAL
     )
-    type = ModelChoice(
-        label=_("Type"), queryset=TicketType.objects.all(), required=False, empty_label="—"
-    )
-    category = ModelChoice(
-        label=_("Category"),
-        queryset=Category.objects.select_related("parent"),
-        required=False,
-        empty_label="—",
-    )
-    tags = forms.CharField(
-        label=_("Tags"), required=False, max_length=1100, help_text=_("Separated by commas.")
-    )
+    type = type_field()
+    category = category_field()
+    tags = tags_field()
     attachments = MultipleFileField(label=_("Attachments"))
 
     def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
@@ -408,18 +420,8 @@ class BulkForm(NoColon, forms.Form):
     ticket = TicketNumbersField(
         label=_("Tickets"), error_messages={"required": _("Tick some tickets first.")}
     )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=lambda: [("", _("Leave as is")), *status_choices()],
-    )
-    priority = forms.TypedChoiceField(
-        label=_("Priority"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        choices=[("", _("Leave as is")), *Priority.choices],
-    )
+    status = status_filter(_("Leave as is"))
+    priority = priority_filter(_("Leave as is"))
     department = forms.ModelChoiceField(
         label=_("Department"),
         queryset=Department.objects.filter(is_active=True),
