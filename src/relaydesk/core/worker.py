@@ -31,6 +31,9 @@ def is_embedded() -> bool:
 
 
 def start_worker_thread() -> threading.Thread:
+    from relaydesk.core.schedule import start_scheduler_thread
+
+    start_scheduler_thread()
     worker = make_worker()
     thread = threading.Thread(target=worker.run, name="relaydesk-worker", daemon=True)
     thread.start()
