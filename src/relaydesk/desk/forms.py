@@ -12,6 +12,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
+from django.forms.renderers import BaseRenderer, Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from relaydesk.accounts.models import STAFF_ROLES, Department, User
@@ -74,8 +75,15 @@ class ModelChoice(forms.ModelChoiceField):
     iterator = ListedChoices
 
 
+FAST_RENDERER = Jinja2()
+
+
 class NoColon:
-    """Labels without Django's trailing colon."""
+    """Labels without Django's trailing colon; widgets rendered by Jinja2 (Django ships the
+    same widget templates for it), several times faster than the Django template engine on
+    pages full of selects, such as the ticket list and the ticket page."""
+
+    default_renderer: BaseRenderer | type[BaseRenderer] | None = FAST_RENDERER
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

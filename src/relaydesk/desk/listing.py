@@ -14,8 +14,9 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Expression, F, Q, QuerySet, Value
+from django.db.models import Expression, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from relaydesk.accounts.models import User
@@ -24,13 +25,14 @@ from relaydesk.sla.hours import FAR_FUTURE
 from relaydesk.sla.states import filter_state
 from relaydesk.tickets.models import GROUP_STATUSES, StatusGroup, Ticket
 from relaydesk.tickets.services import parse_status
-from relaydesk.tickets.visibility import visible_tickets
+from relaydesk.tickets.visibility import visible_tallies, visible_tickets
 
 CURSOR_SALT = "relaydesk.desk.cursor"
 QUEUES = ("mine", "unassigned")
-CLOSED_COUNT_CAP = 10_000
 VIEW_COUNT_CAP = 99
+LINK_PLACEHOLDER = 987654321  # stands for a ticket number in a reversed address
 OPEN_STATUSES = (*GROUP_STATUSES[StatusGroup.ACTIVE], *GROUP_STATUSES[StatusGroup.WAITING])
+STATUS_GROUP = {status: group for group, statuses in GROUP_STATUSES.items() for status in statuses}
 
 
 @dataclass(frozen=True)
@@ -69,23 +71,19 @@ class Page:
 
 
 def group_counts(user: User) -> dict[str, int]:
-    """Counts for the sidebar over what this person may see, in two queries that stay fast at a
-    million tickets: exact counts of the open groups (an index-only scan of the open statuses)
-    and the closed group counted up to CLOSED_COUNT_CAP (`closed_more` says there are more)."""
-    visible = visible_tickets(user)
-    aggregates: dict[str, Any] = {
-        group: Count("status", filter=Q(status__in=GROUP_STATUSES[group]))
-        for group in (StatusGroup.ACTIVE, StatusGroup.WAITING)
-    }
-    aggregates["mine"] = Count("status", filter=Q(assignee=user))
-    aggregates["unassigned"] = Count("status", filter=Q(assignee=None))
-    open_counts = visible.filter(status__in=OPEN_STATUSES).aggregate(**aggregates)
-    counts = {k: v or 0 for k, v in open_counts.items()}
-    closed, more = capped_count(
-        visible.filter(status__in=GROUP_STATUSES[StatusGroup.CLOSED]), CLOSED_COUNT_CAP
+    """Exact counts for the sidebar over what this person may see, from the ticket tally
+    (a few hundred rows, kept by triggers) rather than from the tickets themselves."""
+    counts = dict.fromkeys((*GROUP_STATUSES, "mine", "unassigned"), 0)
+    totals = (
+        visible_tallies(user)
+        .values("status", "assignee_key")
+        .annotate(total=Sum("n"))
+        .values_list("status", "assignee_key", "total")
     )
-    counts[StatusGroup.CLOSED] = closed
-    counts["closed_more"] = int(more)
+    for status, assignee_key, total in totals:
+        counts[STATUS_GROUP[status]] += total
+        if status in OPEN_STATUSES and assignee_key in (0, user.pk):
+            counts["mine" if assignee_key else "unassigned"] += total
     return counts
 
 
@@ -235,3 +233,11 @@ def paginate(
         next_cursor=make_cursor(sort, rows[-1], keys) if rows and has_next else None,
         previous_cursor=make_cursor(sort, rows[0], keys) if rows and has_previous else None,
     )
+
+
+def link_each(tickets: list[Ticket]) -> None:
+    """Give each listed ticket its desk address (`desk_url`) with one URL reversal per page
+    rather than one per row."""
+    pattern = reverse("desk:ticket", args=[LINK_PLACEHOLDER])
+    for ticket in tickets:
+        ticket.desk_url = pattern.replace(str(LINK_PLACEHOLDER), str(ticket.number))  # type: ignore[attr-defined]

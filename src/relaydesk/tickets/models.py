@@ -440,5 +440,30 @@ class TimeEntry(models.Model):
         return f"{self.minutes} min on {self.ticket_id}"
 
 
+class TicketTally(models.Model):
+    """How many tickets there are per (department, assignee, status): the desk's sidebar
+    counts without counting a million rows. Kept by database triggers on `tickets_ticket`
+    (migration 0004), so every write path, bulk updates included, keeps it exact in its own
+    transaction. 0 stands for "no department" and "unassigned". On PostgreSQL each key is
+    spread over a few `slot` rows so that concurrent writers do not queue on one hot row;
+    readers sum the slots."""
+
+    department_key = models.BigIntegerField()
+    assignee_key = models.BigIntegerField()
+    status = models.CharField(max_length=16)
+    slot = models.SmallIntegerField()
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department_key", "assignee_key", "status", "slot"], name="tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_key}/{self.assignee_key}/{self.status}: {self.n}"
+
+
 def ticket_number(ticket_id: int) -> int:
     return settings.TICKET_NUMBER_OFFSET + ticket_id

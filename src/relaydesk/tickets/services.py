@@ -624,16 +624,10 @@ def set_following(ticket: Ticket, *, actor: User, following: bool) -> None:
 
 def get_visible_ticket(user: User, number: int) -> Ticket:
     """The ticket with this number, if this person may see it; `Ticket.DoesNotExist` otherwise."""
+    # Each further join multiplies PostgreSQL's planning time (7 joins: ~3 ms to plan a 0.3 ms
+    # query); the rarer relations load on first use, by primary key.
     return (
         visible_tickets(user)
-        .select_related(
-            "requester",
-            "organization",
-            "department",
-            "assignee",
-            "type",
-            "category",
-            "custom_status",
-        )
+        .select_related("requester", "assignee", "department")
         .get(number=number)
     )

@@ -11,7 +11,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from relaydesk.accounts.models import Access, Department, Membership, Role, User
-from relaydesk.tickets.models import PUBLIC_MESSAGE_KINDS, Attachment, Message, Ticket
+from relaydesk.tickets.models import (
+    PUBLIC_MESSAGE_KINDS,
+    Attachment,
+    Message,
+    Ticket,
+    TicketTally,
+)
 
 Person = User | AnonymousUser
 
@@ -37,6 +43,20 @@ def visible_tickets(user: Person) -> QuerySet[Ticket]:
     if organization is not None and organization.members_see_all_tickets:
         own |= Q(organization=organization)
     return tickets.filter(own)
+
+
+def visible_tallies(user: Person) -> QuerySet[TicketTally]:
+    """The ticket counts (per department, assignee and status) over exactly the tickets
+    `visible_tickets` gives an agent: the same rule, read from the tally."""
+    tallies = TicketTally.objects.all()
+    if not isinstance(user, User) or not user.is_active or not user.is_agent:
+        return tallies.none()
+    if user.role == Role.ADMIN:
+        return tallies
+    readable = _department_ids(user, (Access.FULL, Access.READ))
+    return tallies.filter(
+        Q(department_key__in=readable) | Q(department_key=0) | Q(assignee_key=user.pk)
+    )
 
 
 def visible_messages(user: Person) -> QuerySet[Message]:

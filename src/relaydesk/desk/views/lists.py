@@ -85,6 +85,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         after=params.get("after", ""),
         before=params.get("before", ""),
     )
+    listing.link_each(page.tickets)
+    columns = _columns(sort, descending, view.columns if view else None)
     context = {
         "form": form,
         "page": page,
@@ -92,7 +94,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "queue": queue,
         "view": view,
         "sort": ("-" if descending else "") + sort,
-        "columns": _columns(sort, descending, view.columns if view else None),
+        "columns": columns,
+        "show": {column["key"]: True for column in columns},
         "filtered": any(filters.get(name) not in (None, "") for name in form.fields),
         "bulk": BulkForm(),
     }
