@@ -96,6 +96,17 @@ def routing_of(department: Department) -> DepartmentRouting:
     return routing
 
 
+def _is_manual(department_id: int) -> bool:
+    """Does the department hand tickets out by hand (or has it no routing yet)? Read without
+    a lock: a mode change drains the waiting queue itself."""
+    mode = (
+        DepartmentRouting.objects.filter(department_id=department_id)
+        .values_list("mode", flat=True)
+        .first()
+    )
+    return mode in (None, AssignmentMode.MANUAL)
+
+
 def _locked_pool(department_id: int) -> Pool:
     """The department's routing row, locked; its candidates only when it hands tickets out
     (counting every agent's open tickets is the costly part of routing)."""
@@ -194,6 +205,9 @@ def route(
             Ticket.objects.filter(pk=ticket_id).values_list("department_id", flat=True).first()
         )
     if department_id is None:
+        return False
+    if _is_manual(department_id):  # nothing to hand out: no lock, no write
+        QueueEntry.objects.filter(ticket_id=ticket_id).delete()
         return False
     pool = _locked_pool(department_id)
     if pool.routing.mode == AssignmentMode.MANUAL:  # nobody hands out: nothing waits either

@@ -60,7 +60,8 @@ def document_fields(ticket: Ticket) -> dict[str, Any]:
 
 
 def index_ticket(ticket: Ticket) -> None:
-    ticket = Ticket.objects.select_related("requester", "organization").get(pk=ticket.pk)
+    """Write the ticket's document from the ticket as the change left it (the services pass
+    the instance they wrote) and its messages as stored."""
     fields = document_fields(ticket)
     # One INSERT … ON CONFLICT DO UPDATE (the vector triggers fire on either branch).
     SearchDocument.objects.bulk_create(

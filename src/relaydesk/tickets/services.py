@@ -174,7 +174,7 @@ def create_ticket(
     ticket = Ticket.objects.create(
         subject=subject,
         requester=requester,
-        organization=requester.organization,
+        organization_id=requester.organization_id,
         department=department,
         assignee=assignee,
         status=StatusCategory.OPEN if assignee else StatusCategory.NEW,
