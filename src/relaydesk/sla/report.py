@@ -69,7 +69,7 @@ def records(user: User, start: dt.date, end: dt.date) -> QuerySet[Record]:
 
 def _label(group: str, value: Any) -> str:
     if value is None or value == "":
-        return _("(none)")
+        return _("(unassigned)") if group == "agent" else _("(none)")
     if group == "kind":
         return str(Kind(value).label)
     if isinstance(value, dt.datetime):

@@ -215,6 +215,10 @@ def test_an_achieved_target_counts_for_the_agent_who_met_it(policy, ticket, agen
     assert rows == {"Alice Agent": (1, 1, 0, 0), "Sam Supervisor": (1, 0, 0, 1)}
 
 
+def test_targets_breached_while_unassigned_say_so(three, agent):
+    assert report_rows(signed_in(agent), "agent") == {"(unassigned)": (6, 0, 1, 5)}
+
+
 def test_the_report_leaves_out_spam(three, agent):
     mark_spam(three["breached"], actor=agent)
     assert report_rows(signed_in(agent), "kind") == {
