@@ -1,14 +1,15 @@
-"""Configuration of calendars and policies in `/admin/` (SL1, SL2, AU6). Saving one
-recomputes the open tickets' due times in a task after commit."""
+"""Configuration of calendars and policies in `/admin/` (SL1, SL2, AU6), beside the desk's
+own pages (`views_setup`). Saving one recomputes the open tickets' due times in a task after
+commit."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.db import transaction
 from django.http import HttpRequest
 
+from relaydesk.sla.configuration import recompute_after_commit
 from relaydesk.sla.models import (
     BusinessRange,
     Calendar,
@@ -17,21 +18,16 @@ from relaydesk.sla.models import (
     Policy,
     Target,
 )
-from relaydesk.sla.tasks import recompute_open_tickets
-
-
-def _recompute_after_commit() -> None:
-    transaction.on_commit(lambda: recompute_open_tickets.enqueue())
 
 
 class RecomputingAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        _recompute_after_commit()
+        recompute_after_commit()
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         super().delete_model(request, obj)
-        _recompute_after_commit()
+        recompute_after_commit()
 
 
 class BusinessRangeInline(admin.TabularInline):

@@ -30,6 +30,17 @@ class History:
     statuses: Sequence[tuple[dt.datetime, str]]
     # (instant, "customer" or "reply") for public messages, the opening message included.
     messages: Sequence[tuple[dt.datetime, str]]
+    # (instant, assignee id from then on); the first entry is the assignee at creation. Not
+    # the clock's: the report names the agent who had the ticket when a target was decided.
+    assignees: Sequence[tuple[dt.datetime, int | None]] = ()
+
+    def assignee_at(self, at: dt.datetime) -> int | None:
+        current = None
+        for since, assignee in self.assignees:
+            if since > at:
+                break
+            current = assignee
+        return current
 
 
 @dataclass(frozen=True)
@@ -108,7 +119,9 @@ def cycles(
         counted = _until(stops, end)
         risk, due = hours.add_each(business, start, [target * risk_percent / 100, target], counted)
         remaining = None
-        if end is None:
+        if end is None and due is not None:  # walk from now, not from the (old) start
+            remaining = hours.elapsed(business, now, due, counted)
+        elif end is None:
             remaining = max(target - hours.elapsed(business, start, now, counted), dt.timedelta())
         result.append(Cycle(kind, start, due, risk, end, remaining))
     return result

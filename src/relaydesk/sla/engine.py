@@ -63,6 +63,7 @@ def history_of(ticket: Ticket, rows: list[tuple[Any, ...]]) -> clock.History:
     """The clock's history from (created_at, kind, field, before, after) event rows."""
     statuses: list[tuple[dt.datetime, str]] = []
     messages: list[tuple[dt.datetime, str]] = []
+    assignees: list[tuple[dt.datetime, int | None]] = []
     for at, kind, field, before, after in rows:
         if kind == EventKind.FIELD and field == "status":
             if not statuses:
@@ -72,9 +73,23 @@ def history_of(ticket: Ticket, rows: list[tuple[Any, ...]]) -> clock.History:
             messages.append((at, field))
         elif kind == EventKind.CREATED:
             messages.append((at, MessageKind.CUSTOMER))
+        elif (kind == EventKind.FIELD and field == "assignee") or kind == EventKind.TRANSFER:
+            if kind == EventKind.TRANSFER:  # {"department": …, "assignee": …} before and after
+                before, after = (before or {}).get("assignee"), (after or {}).get("assignee")
+            if not assignees:
+                assignees.append((ticket.created_at, _id(before)))
+            assignees.append((at, _id(after)))
     if not statuses:
         statuses.append((ticket.created_at, ticket.status))
-    return clock.History(ticket.created_at, statuses, messages)
+    if not assignees:
+        assignees.append((ticket.created_at, ticket.assignee_id))
+    return clock.History(ticket.created_at, statuses, messages, assignees)
+
+
+def _id(value: Any) -> int | None:
+    """The id in a history value ({"id": 7, "label": …}), None for none."""
+    key = value.get("id") if isinstance(value, dict) else None
+    return key if isinstance(key, int) else None
 
 
 def load_history(ticket: Ticket) -> clock.History:
@@ -92,15 +107,19 @@ def tag_ids(ticket: Ticket) -> frozenset[int]:
     return frozenset(ticket.tags.values_list("pk", flat=True))
 
 
+# A ticket with the policy that applies, its cycles, and the history they come from.
+Item = tuple[Ticket, "calendars.Rules | None", list[clock.Cycle], clock.History]
+
+
 def evaluate(
     ticket: Ticket, history: clock.History, tags: frozenset[int], now: dt.datetime
-) -> tuple[calendars.Rules | None, list[clock.Cycle]]:
+) -> Item:
     if ticket.merged_into_id is not None:
-        return None, []
+        return ticket, None, [], history
     rules = calendars.match(ticket, tags)
     if rules is None:
-        return None, []
-    return rules, clock.cycles(
+        return ticket, None, [], history
+    cycles = clock.cycles(
         history,
         business=rules.hours,
         targets=rules.targets.get(ticket.priority, {}),
@@ -108,14 +127,21 @@ def evaluate(
         risk_percent=rules.risk_percent,
         now=now,
     )
+    return ticket, rules, cycles, history
 
 
-def recompute(ticket: Ticket, *, now: dt.datetime | None = None, fresh: bool = False) -> None:
+def recompute(
+    ticket: Ticket,
+    *,
+    now: dt.datetime | None = None,
+    fresh: bool = False,
+    timer_ran: bool = False,
+) -> None:
     """Store the due times, clock state and cycle records of one ticket. `fresh`: the ticket was
     created in this transaction, so it has no stored state or records to read first."""
     now = now or timezone.now()
-    rules, cycles = evaluate(ticket, load_history(ticket), tag_ids(ticket), now)
-    store([(ticket, rules, cycles)], now=now, fresh=fresh)
+    item = evaluate(ticket, load_history(ticket), tag_ids(ticket), now)
+    store([item], now=now, fresh=fresh, timer_ran=timer_ran)
 
 
 def recompute_many(tickets: list[Ticket], *, now: dt.datetime | None = None) -> None:
@@ -135,26 +161,23 @@ def recompute_many(tickets: list[Ticket], *, now: dt.datetime | None = None) -> 
     ):
         tags[ticket_id].add(tag_id)
     store(
-        [(t, *evaluate(t, history_of(t, rows[t.pk]), frozenset(tags[t.pk]), now)) for t in tickets],
+        [evaluate(t, history_of(t, rows[t.pk]), frozenset(tags[t.pk]), now) for t in tickets],
         now=now,
     )
 
 
-Item = tuple[Ticket, "calendars.Rules | None", list[clock.Cycle]]
-
-
-def store(items: list[Item], *, now: dt.datetime, fresh: bool = False) -> None:
-    ids = [ticket.pk for ticket, _, _ in items]
-    timers_before: dict[int, dt.datetime | None] = (
-        {}
-        if fresh
-        else dict(TicketSla.objects.filter(ticket_id__in=ids).values_list("ticket_id", "timer_at"))
-    )
-    open_records = _store_records(items, now=now, fresh=fresh)
+def store(
+    items: list[Item], *, now: dt.datetime, fresh: bool = False, timer_ran: bool = False
+) -> None:
+    """`timer_ran`: the ticket's timer fired stages just now, so it needs the next one even if
+    the records already show that stage (the timer before is the one that ran)."""
+    open_records, timers_before = _store_records(items, now=now, fresh=fresh)
+    if timer_ran:
+        timers_before = {}
     changed: list[Ticket] = []
     states: list[TicketSla] = []
     timers: list[tuple[int, dt.datetime]] = []
-    for ticket, rules, cycles in items:
+    for ticket, rules, cycles, _history in items:
         open_cycles = [c for c in cycles if c.met_at is None]
         dues = {DUE_COLUMNS[c.kind]: c.due_at for c in open_cycles}
         columns = {column: dues.get(column) for column in DUE_COLUMNS.values()}
@@ -185,14 +208,29 @@ def store(items: list[Item], *, now: dt.datetime, fresh: bool = False) -> None:
         )
     elif changed:
         Ticket.objects.bulk_update(changed, list(DUE_COLUMNS.values()), batch_size=BULK_BATCH)
-    TicketSla.objects.bulk_create(
-        states,
-        update_conflicts=True,
-        unique_fields=["ticket"],
-        update_fields=["policy", "paused", "due_at", "risk_at", "due_kind", "timer_at"],
-    )
+    _store_states(states, fresh=fresh)
     if timers:
         transaction.on_commit(lambda: timers_module.schedule(timers))
+
+
+STATE_VALUES = ("policy_id", "paused", "due_at", "risk_at", "due_kind", "timer_at")
+
+
+def _store_states(states: list[TicketSla], *, fresh: bool) -> None:
+    if fresh:  # new tickets: nothing to conflict with
+        TicketSla.objects.bulk_create(states)
+    elif len(states) == 1:  # one ticket's change: a plain UPDATE is far cheaper to build
+        state = states[0]
+        values = {name: getattr(state, name) for name in STATE_VALUES}
+        if not TicketSla.objects.filter(ticket_id=state.ticket_id).update(**values):
+            TicketSla.objects.bulk_create(states)
+    else:
+        TicketSla.objects.bulk_create(
+            states,
+            update_conflicts=True,
+            unique_fields=["ticket"],
+            update_fields=[name.removesuffix("_id") for name in STATE_VALUES],
+        )
 
 
 def next_timer(records: list[Record]) -> dt.datetime | None:
@@ -211,32 +249,40 @@ def next_timer(records: list[Record]) -> dt.datetime | None:
 
 # bulk_update writes CASE WHEN … per column: its cost grows with the batch squared.
 BULK_BATCH = 100
-RECORD_VALUES = ("policy_id", "due_at", "risk_at", "met_at", "breached_at")
+RECORD_VALUES = ("policy_id", "agent_id", "due_at", "risk_at", "met_at", "breached_at")
 
 
 def _store_records(
     items: list[Item], *, now: dt.datetime, fresh: bool = False
-) -> dict[int, list[Record]]:
-    """Write the cycle records; the open ones of each ticket."""
+) -> tuple[dict[int, list[Record]], dict[int, dt.datetime | None]]:
+    """Write the cycle records; the open ones of each ticket, and each ticket's timer as the
+    records were before (what the last recompute stored in `TicketSla.timer_at`)."""
     existing = {
         (r.ticket_id, r.kind, r.started_at): r
         for r in (
             Record.objects.none()
             if fresh
-            else Record.objects.filter(ticket_id__in=[t.pk for t, _, _ in items])
+            else Record.objects.filter(ticket_id__in=[item[0].pk for item in items])
         )
     }
+    before: dict[int, list[Record]] = {}
+    for row in existing.values():
+        before.setdefault(row.ticket_id, []).append(row)
+    timers_before = {ticket_id: next_timer(records) for ticket_id, records in before.items()}
     new: list[Record] = []
     updated: list[Record] = []
     open_records: dict[int, list[Record]] = {}
-    for ticket, rules, cycles in items:
+    for ticket, rules, cycles, history in items:
         for cycle in cycles:
             record = existing.pop((ticket.pk, cycle.kind, cycle.started_at), None)
             breached = record.breached_at if record else None
             if breached is None and cycle.due_at and (cycle.met_at or now) > cycle.due_at:
                 breached = cycle.due_at
+            decided = breached or cycle.met_at
             values = {
                 "policy_id": rules.policy_id if rules else None,
+                # who had the ticket when the target was breached or met (SL4)
+                "agent_id": history.assignee_at(decided) if decided else None,
                 "due_at": cycle.due_at,
                 "risk_at": cycle.risk_at,
                 "met_at": cycle.met_at,
@@ -261,12 +307,14 @@ def _store_records(
                 **{name: getattr(record, name) for name in RECORD_VALUES}
             )
     else:
-        Record.objects.bulk_update(updated, ["policy", *RECORD_VALUES[1:]], batch_size=BULK_BATCH)
+        Record.objects.bulk_update(
+            updated, ["policy", "agent", *RECORD_VALUES[2:]], batch_size=BULK_BATCH
+        )
     # Cycles that no longer exist (the target was removed): keep only their breaches.
     gone = [r.pk for r in existing.values() if r.breached_at is None]
     if gone:
         Record.objects.filter(pk__in=gone).delete()
-    return open_records
+    return open_records, timers_before
 
 
 OPEN_STATUSES = [s for s in StatusCategory.values if s not in clock.ALWAYS_STOPPED]

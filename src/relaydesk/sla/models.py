@@ -328,6 +328,9 @@ class Record(models.Model):
     kind = models.CharField(max_length=16, choices=Kind)
     started_at = models.DateTimeField()
     policy = models.ForeignKey(Policy, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The assignee when the target was breached (or met, if it was not): from the ticket's
+    # history, so a later reassignment does not move the breach to another agent.
+    agent = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     due_at = models.DateTimeField(null=True)
     risk_at = models.DateTimeField(null=True)
     met_at = models.DateTimeField(null=True)

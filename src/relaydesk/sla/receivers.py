@@ -1,5 +1,5 @@
-"""Keep every ticket's SLA current: recompute on each event that can change it, in the same
-transaction as the change."""
+"""Keep every ticket's SLA current: recompute once per action that can change it, at its end
+and in its transaction (`tickets.signals.action_recorded`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from relaydesk.sla import engine
 from relaydesk.tickets.models import EventKind, Ticket, TicketEvent
-from relaydesk.tickets.signals import event_recorded
+from relaydesk.tickets.signals import action_recorded
 
 CLASSIFYING = {"status", "priority", "department", "type", "organization"}
 
@@ -24,7 +24,10 @@ def changes_sla(event: TicketEvent) -> bool:
     )
 
 
-@receiver(event_recorded)
-def recompute_on_event(sender: Any, *, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> None:
-    if changes_sla(event):
-        engine.recompute(ticket, now=event.created_at, fresh=event.kind == EventKind.CREATED)
+@receiver(action_recorded, dispatch_uid="relaydesk.sla.recompute")
+def recompute_after_action(
+    sender: Any, *, ticket: Ticket, events: list[TicketEvent], **kwargs: Any
+) -> None:
+    if any(changes_sla(event) for event in events):
+        created = any(event.kind == EventKind.CREATED for event in events)
+        engine.recompute(ticket, now=events[-1].created_at, fresh=created)

@@ -116,7 +116,7 @@ def run_timer(*, ticket_id: int, at_iso: str) -> int:
             continue
         if record.escalated != stage:
             fired += _fire(record, stage, ticket, now)
-    engine.recompute(ticket, now=now)
+    engine.recompute(ticket, now=now, timer_ran=fired > 0)
     live_id = ticket.pk
     transaction.on_commit(lambda: live.ticket_changed(live_id, "updated"))
     return fired

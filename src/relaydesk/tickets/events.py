@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.db import transaction
+
 from relaydesk.accounts.models import User
 from relaydesk.tickets.models import EventKind, Message, Ticket, TicketEvent, TimeEntry
-from relaydesk.tickets.signals import event_recorded
+from relaydesk.tickets.signals import action_recorded, event_recorded
 
 Value = dict[str, Any] | None
 
 _cause: ContextVar[str] = ContextVar("relaydesk_event_cause", default="")
+# The lines of the action running now, per ticket: the ticket as last seen and its lines.
+Lines = dict[int, tuple[Ticket, list[TicketEvent]]]
+_action: ContextVar[Lines | None] = ContextVar("relaydesk_action", default=None)
 
 
 @contextmanager
@@ -25,6 +31,29 @@ def caused_by(label: str) -> Iterator[None]:
         yield
     finally:
         _cause.reset(token)
+
+
+def action[**P, R](func: Callable[P, R]) -> Callable[P, R]:
+    """A service action: atomic, and its history lines grouped, so `action_recorded` is sent
+    once per ticket when it ends (inside its transaction). An action called inside another
+    is part of the outer one."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic():
+            if _action.get() is not None:
+                return func(*args, **kwargs)
+            lines: Lines = {}
+            token = _action.set(lines)
+            try:
+                result = func(*args, **kwargs)
+            finally:
+                _action.reset(token)
+            for ticket, recorded in lines.values():
+                action_recorded.send(sender=TicketEvent, ticket=ticket, events=recorded)
+            return result
+
+    return wrapper
 
 
 def value_of(obj: Any) -> Value:
@@ -41,6 +70,13 @@ def _event(ticket: Ticket, actor: User | None, kind: str, **fields: Any) -> Tick
         fields["note"] = _cause.get()
     event = TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, **fields)
     event_recorded.send(sender=TicketEvent, event=event, ticket=ticket)
+    lines = _action.get()
+    if lines is None:
+        action_recorded.send(sender=TicketEvent, ticket=ticket, events=[event])
+    else:
+        recorded = lines.get(ticket.pk, (ticket, []))[1]
+        recorded.append(event)
+        lines[ticket.pk] = (ticket, recorded)  # the latest instance: the action's final state
     return event
 
 

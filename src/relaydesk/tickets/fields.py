@@ -20,7 +20,8 @@ def fields_for(ticket_type: TicketType | None) -> list[CustomField]:
     return list(fields.distinct().order_by("position", "label"))
 
 
-def _clean_value(field: CustomField, value: Any) -> Any:
+def clean_value(field: CustomField, value: Any) -> Any:
+    """One value as tickets store it for this field (None for empty); ValueError if bad."""
     if value in (None, ""):
         return None
     if field.kind == FieldKind.TEXT:
@@ -75,7 +76,7 @@ def clean_custom_fields(
             )
             continue
         try:
-            result = _clean_value(field, value)
+            result = clean_value(field, value)
         except ValueError as exc:
             errors.setdefault(f"custom_fields.{key}", []).append(f"{field.label}: {exc}")
             continue

@@ -124,7 +124,7 @@ def _touch(ticket: Ticket, **fields: Any) -> None:
     Ticket.objects.filter(pk=ticket.pk).update(**fields)
 
 
-@transaction.atomic
+@events.action
 def create_ticket(
     *,
     actor: User,
@@ -209,7 +209,7 @@ def create_ticket(
     return ticket
 
 
-@transaction.atomic
+@events.action
 def add_message(
     ticket: Ticket,
     *,
@@ -277,7 +277,7 @@ def add_message(
     return message
 
 
-@transaction.atomic
+@events.action
 def automated_message(ticket: Ticket, *, text: str, internal: bool) -> Message:
     """An internal note or a public reply written by the automation (a trigger, a time rule):
     no author; a public reply is mailed to the requester like an agent's."""
@@ -303,7 +303,7 @@ def automated_message(ticket: Ticket, *, text: str, internal: bool) -> Message:
     return message
 
 
-@transaction.atomic
+@events.action
 def receive_message(
     ticket: Ticket,
     *,
@@ -387,7 +387,7 @@ def _status_value(ticket: Ticket) -> dict[str, Any]:
     return {"id": key, "label": ticket.status_label}
 
 
-@transaction.atomic
+@events.action
 def close_request(ticket: Ticket, *, actor: User) -> Ticket:
     """The requester (or an allowed colleague) says the request is done: it becomes solved.
     Writing on it again reopens it, as any customer message does."""
@@ -410,7 +410,7 @@ def close_request(ticket: Ticket, *, actor: User) -> Ticket:
 FIELD_NAMES = ("subject", "priority", "type", "category", "department", "assignee", "language")
 
 
-@transaction.atomic
+@events.action
 def update_ticket(ticket: Ticket, *, actor: User, **changes: Any) -> Ticket:
     """Change properties in place: `status` (a category or "custom:<id>"), `priority`, `type`,
     `category`, `department`, `assignee`, `subject`, `language`, `custom_fields`, `tags`.
@@ -420,7 +420,7 @@ def update_ticket(ticket: Ticket, *, actor: User, **changes: Any) -> Ticket:
     return _apply_changes(ticket, actor=actor, changes=changes)
 
 
-@transaction.atomic
+@events.action
 def automated_update(ticket: Ticket, **changes: Any) -> Ticket:
     """The same changes as `update_ticket`, made by the automation (triggers, time rules,
     assignment) rather than a person: no actor, and the history says which rule did it through
@@ -539,7 +539,7 @@ def _set_tags(ticket: Ticket, *, actor: User | None, names: Iterable[str]) -> No
     events.tags_changed(ticket, actor=actor, before=before, after=sorted(wanted))
 
 
-@transaction.atomic
+@events.action
 def transfer(
     ticket: Ticket,
     *,
@@ -587,7 +587,7 @@ def transfer(
     return ticket
 
 
-@transaction.atomic
+@events.action
 def log_time(ticket: Ticket, *, actor: User, minutes: int, note: str = "") -> TimeEntry:
     """Record time an agent spent on the ticket (TK11)."""
     _require_agent_can_change(actor, ticket)
@@ -599,7 +599,7 @@ def log_time(ticket: Ticket, *, actor: User, minutes: int, note: str = "") -> Ti
     return entry
 
 
-@transaction.atomic
+@events.action
 def set_following(ticket: Ticket, *, actor: User, following: bool) -> None:
     """Follow a ticket to hear of its changes, or stop (TK12). Any agent who can see the
     ticket may follow it, read-only access included."""

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from relaydesk.conftest import signed_in
+from relaydesk.mail.spam import mark_spam
 from relaydesk.sla import engine
 from relaydesk.sla.models import Kind, Record
 from relaydesk.sla.tests.conftest import backdate
@@ -179,3 +180,48 @@ def test_bad_report_parameters_get_a_clear_error(three, agent, query):
 def test_records_survive_a_rebuild(three):
     breached = Record.objects.get(ticket=three["breached"], kind=Kind.FIRST_RESPONSE)
     assert breached.breached_at == breached.due_at
+
+
+def report_rows(client, group: str) -> dict[str, tuple[int, ...]]:
+    """label → (targets, achieved, breached, running)."""
+    html = client.get("/desk/sla/report/", {"group": group}).content.decode()
+    found = re.findall(
+        r'<th scope="row" dir="auto">([^<]+)</th>\s*<td class="num">(\d+)</td>'
+        r'<td class="num">(\d+)</td>\s*<td class="num[^"]*">(\d+)</td><td class="num">(\d+)</td>',
+        html,
+    )
+    return {label: tuple(int(n) for n in numbers) for label, *numbers in found}
+
+
+def test_a_breach_counts_for_the_agent_who_had_the_ticket_then(policy, ticket, agent, supervisor):
+    services.update_ticket(ticket, actor=agent, assignee=agent)
+    backdate(ticket, 90 * dt.timedelta(minutes=1))
+    engine.recompute(ticket)  # the first response (60 min) breached while Alice had it
+    services.update_ticket(ticket, actor=supervisor, assignee=supervisor)
+    client = signed_in(supervisor)
+    expected = {"Alice Agent": (1, 0, 1, 0), "Sam Supervisor": (1, 0, 0, 1)}
+    assert report_rows(client, "agent") == expected
+    # The records are rebuilt from the history: the breach stays Alice's.
+    engine.recompute_all(Ticket.objects.all())
+    assert report_rows(client, "agent") == expected
+    assert Record.objects.get(kind=Kind.FIRST_RESPONSE).agent == agent
+
+
+def test_an_achieved_target_counts_for_the_agent_who_met_it(policy, ticket, agent, supervisor):
+    services.update_ticket(ticket, actor=agent, assignee=agent)
+    services.add_message(ticket, actor=agent, body=services.Body("On it"))
+    services.update_ticket(ticket, actor=supervisor, assignee=supervisor)
+    rows = report_rows(signed_in(supervisor), "agent")
+    assert rows == {"Alice Agent": (1, 1, 0, 0), "Sam Supervisor": (1, 0, 0, 1)}
+
+
+def test_targets_breached_while_unassigned_say_so(three, agent):
+    assert report_rows(signed_in(agent), "agent") == {"(unassigned)": (6, 0, 1, 5)}
+
+
+def test_the_report_leaves_out_spam(three, agent):
+    mark_spam(three["breached"], actor=agent)
+    assert report_rows(signed_in(agent), "kind") == {
+        "First response": (2, 0, 0, 2),
+        "Resolution": (2, 0, 0, 2),
+    }

@@ -1,9 +1,12 @@
-"""Due times stored on the ticket, recomputed from its history on every change (SL1, SL2)."""
+"""Due times stored on the ticket, recomputed from its history once per action that can
+change them (SL1, SL2)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -132,6 +135,49 @@ def test_a_recompute_costs_a_bounded_number_of_queries(policy, ticket):
     # history, earlier timer, records, clock state; plus the configuration check that tests make
     # on every call (production makes it every RELOAD_SECONDS).
     assert len(queries) <= 8
+
+
+def sla_queries(queries: CaptureQueriesContext) -> dict[str, int]:
+    """How often the SLA read the history and wrote the clock state in these queries."""
+    sql = [q["sql"] for q in queries.captured_queries]
+    return {
+        "history reads": sum('COALESCE("tickets_message"."created_at"' in s for s in sql),
+        "state writes": sum(
+            s.startswith(('UPDATE "sla_ticketsla"', 'INSERT INTO "sla_ticketsla"')) for s in sql
+        ),
+    }
+
+
+def test_the_due_times_are_recomputed_once_per_action(policy, ticket, agent):
+    with CaptureQueriesContext(connection) as queries:
+        # two history lines (the reply, the status): one recompute at the end of the action
+        services.add_message(ticket, actor=agent, body=services.Body("Photo?"), status="pending")
+    assert sla_queries(queries) == {"history reads": 1, "state writes": 1}
+    assert TicketSla.objects.get(ticket=ticket).paused
+    with CaptureQueriesContext(connection) as queries:
+        services.update_ticket(
+            ticket, actor=agent, priority=Priority.URGENT, status="open", tags=["vip"]
+        )
+    assert sla_queries(queries) == {"history reads": 1, "state writes": 1}
+    ticket = reload(ticket)
+    paused = dt.timedelta(minutes=1)  # at most, between the two actions
+    urgent = ticket.created_at + 2 * H  # resolution in 120 min, plus the pause
+    assert ticket.resolution_due_at
+    assert urgent < ticket.resolution_due_at < urgent + paused
+
+
+def test_an_action_that_cannot_move_the_clock_does_not_recompute(policy, ticket, agent):
+    with CaptureQueriesContext(connection) as queries:
+        services.add_message(ticket, actor=agent, body=services.Body("Note"), internal=True)
+        services.log_time(ticket, actor=agent, minutes=5)
+    assert sla_queries(queries) == {"history reads": 0, "state writes": 0}
+
+
+def test_a_failed_action_leaves_the_clock_as_it_was(policy, ticket, agent):
+    before = TicketSla.objects.get(ticket=ticket)
+    with pytest.raises(ValidationError):
+        services.update_ticket(ticket, actor=agent, priority=Priority.URGENT, subject="")
+    assert TicketSla.objects.get(ticket=ticket).due_at == before.due_at
 
 
 def test_a_merged_ticket_leaves_the_sla(policy, ticket, customer):
