@@ -76,3 +76,12 @@ def hours(minutes: int) -> str:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key, "")
+
+
+@register.filter
+def instant(value: Any) -> datetime.datetime | None:
+    """An ISO 8601 instant kept in history, as a datetime for `when`."""
+    try:
+        return datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
