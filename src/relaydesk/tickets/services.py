@@ -228,6 +228,10 @@ def add_message(
     """A public reply or an internal note from an agent, or a customer's message. An agent may
     set the status with it (a category or "custom:<id>")."""
     ticket = _locked(ticket)
+    if ticket.merged_into_id is not None:
+        raise ValidationError(
+            {"body": _("This ticket was merged; write on the ticket it was merged into.")}
+        )
     text, html = clean_body(body.text, body.html)
     if not text:
         raise ValidationError({"body": _("The message is empty.")})

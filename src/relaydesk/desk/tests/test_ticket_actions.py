@@ -232,3 +232,8 @@ def test_merge_pages_render_right_to_left(agent, ticket, target):
     client = signed_in(agent)
     page = client.get(url(ticket, "merge"), {"number": target.number}).content.decode()
     assert 'dir="rtl"' in page
+
+
+def test_merge_candidates_find_by_words(as_agent, ticket, target):
+    found = as_agent.get(url(ticket, "merge/candidates"), {"q": "paper"}).content.decode()
+    assert f"?number={target.number}" in found

@@ -201,3 +201,10 @@ def test_link_refusals_change_nothing(who, request, ticket, target):
 def test_a_ticket_cannot_be_linked_to_itself(ticket, agent):
     with nothing_changes(), pytest.raises(ValidationError):
         merging.set_link(ticket, other=ticket, actor=agent, linked=True)
+
+
+def test_a_merged_ticket_takes_no_more_messages(ticket, target, agent, customer):
+    merging.merge_tickets(ticket, into=target, actor=agent)
+    for actor in (agent, customer):
+        with nothing_changes(), pytest.raises(ValidationError):
+            services.add_message(ticket, actor=actor, body=services.Body("Hello?"))
