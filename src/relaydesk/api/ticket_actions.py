@@ -23,11 +23,11 @@ from relaydesk.tickets.models import Ticket
 from relaydesk.tickets.visibility import visible_tickets
 
 router = Router(tags=["tickets"])
-NUMBER = {"ge": 1, "le": 2**62}
+MAX_NUMBER = 2**62
 
 
 class MergeIn(Schema):
-    into: int = Field(description="The number of the ticket to merge into.", **NUMBER)
+    into: int = Field(description="The number of the ticket to merge into.", ge=1, le=MAX_NUMBER)
 
 
 class SplitIn(Schema):
@@ -46,7 +46,7 @@ class SnoozeIn(Schema):
 
 
 class LinkIn(Schema):
-    ticket: int = Field(description="The number of the ticket to link.", **NUMBER)
+    ticket: int = Field(description="The number of the ticket to link.", ge=1, le=MAX_NUMBER)
 
 
 class LinkedOut(Schema):
@@ -79,7 +79,7 @@ def _answer(user: User, number: int | None) -> dict[str, Any]:
 def _links(user: User, ticket: Ticket) -> list[dict[str, Any]]:
     """The tickets linked to this one that the caller can see."""
     linked = visible_tickets(user).filter(linked=ticket).order_by("number")
-    return list(linked.values("number", "subject", "status"))
+    return [{"number": t.number, "subject": t.subject, "status": t.status} for t in linked]
 
 
 @router.post("/tickets/{number}/merge", response={200: TicketOut, **COMMON})

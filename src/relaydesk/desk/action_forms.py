@@ -14,14 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from relaydesk.desk.forms import NoColon, TicketNumbersField
 from relaydesk.tickets.merging import MAX_SPLIT
 
-NUMBER = {"min_value": 1, "max_value": 2**62}
+MAX_NUMBER = 2**62
 MORNING = dt.time(9, 0)
 
 
 class TicketNumberForm(NoColon, forms.Form):
     """One other ticket, by number: the target of a merge, the ticket to link."""
 
-    number = forms.IntegerField(label=_("Ticket number"), **NUMBER)
+    number = forms.IntegerField(label=_("Ticket number"), min_value=1, max_value=MAX_NUMBER)
 
 
 class SplitForm(NoColon, forms.Form):
@@ -32,7 +32,9 @@ class SplitForm(NoColon, forms.Form):
 
     def __init__(self, *args: Any, messages: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["message"].choices = messages
+        field = self.fields["message"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = messages
 
     def clean_message(self) -> list[int]:
         chosen: list[int] = self.cleaned_data["message"]
@@ -87,7 +89,9 @@ class BulkMergeForm(NoColon, forms.Form):
     ticket = TicketNumbersField(
         label=_("Tickets"), error_messages={"required": _("Tick some tickets first.")}
     )
-    into = forms.IntegerField(label=_("Merge into"), required=False, **NUMBER)
+    into = forms.IntegerField(
+        label=_("Merge into"), required=False, min_value=1, max_value=MAX_NUMBER
+    )
 
     def clean_ticket(self) -> list[int]:
         numbers: list[int] = self.cleaned_data["ticket"]

@@ -68,8 +68,8 @@ def bulk_merge(*, actor: User, numbers: Iterable[int], into: int | None = None) 
     them. Each merge is its own transaction through `merge_tickets`; refusals are reported."""
     wanted = sorted(set(numbers))
     tickets = {t.number: t for t in visible_tickets(actor).filter(number__in=wanted)}
-    if into is None:  # the oldest: numbers grow with the row id
-        target = tickets[min(tickets)] if tickets else None
+    if into is None:  # the oldest
+        target = min(tickets.values(), key=lambda t: t.pk, default=None)
     else:
         target = tickets.get(into) or visible_tickets(actor).filter(number=into).first()
     if target is None:
