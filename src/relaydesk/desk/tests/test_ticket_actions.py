@@ -237,3 +237,9 @@ def test_merge_pages_render_right_to_left(agent, ticket, target):
 def test_merge_candidates_find_by_words(as_agent, ticket, target):
     found = as_agent.get(url(ticket, "merge/candidates"), {"q": "paper"}).content.decode()
     assert f"?number={target.number}" in found
+
+
+def test_the_merge_page_without_a_target_asks_for_one(as_agent, ticket):
+    page = as_agent.get(url(ticket, "merge"))
+    assert page.status_code == 200
+    assert 'name="number"' in page.content.decode()

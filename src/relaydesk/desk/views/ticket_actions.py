@@ -73,7 +73,8 @@ def merge(request: HttpRequest, number: int) -> HttpResponse:
         ticket = _writable(request, number)
     except PermissionDenied as error:
         return forbidden(request, error)
-    form = TicketNumberForm(request.POST if request.method == "POST" else request.GET)
+    data = request.POST if request.method == "POST" else request.GET
+    form = TicketNumberForm(data if "number" in data or request.method == "POST" else None)
     target = _target(request, ticket, form.cleaned_data["number"]) if form.is_valid() else None
     if form.is_valid() and target is None:
         form.add_error("number", _("No such ticket."))
@@ -101,7 +102,7 @@ def merge(request: HttpRequest, number: int) -> HttpResponse:
             if t is not None
         },
     }
-    status = 200 if form.is_valid() and not form.errors else 422
+    status = 422 if form.errors else 200
     return render(request, "desk/merge.html", context, status=status)
 
 
