@@ -13,6 +13,7 @@ from relaydesk.api.catalog import router as catalog_router
 from relaydesk.api.imports import router as imports_router
 from relaydesk.api.people import router as people_router
 from relaydesk.api.search import router as search_router
+from relaydesk.api.ticket_actions import router as ticket_actions_router
 from relaydesk.api.tickets import router as tickets_router
 from relaydesk.webhooks.api import router as webhooks_router
 
@@ -43,6 +44,7 @@ api = RelaydeskAPI(
 )
 problems.install(api)
 api.add_router("", tickets_router)
+api.add_router("", ticket_actions_router)
 api.add_router("", people_router)
 api.add_router("", catalog_router)
 api.add_router("", imports_router)

@@ -53,6 +53,12 @@ class TicketOut(Schema):
     created_at: datetime.datetime
     updated_at: datetime.datetime
     sla: Sla
+    merged_into: int | None = Field(
+        description="The number of the ticket this one was merged into (if the caller sees it)."
+    )
+    snoozed_until: datetime.datetime | None = Field(
+        description="While snoozed: when the ticket wakes up."
+    )
 
 
 TICKET_FIELDS = tuple(TicketOut.model_fields)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from relaydesk.accounts.models import User
 from relaydesk.tickets.models import CustomField, Message, Priority, Ticket
+from relaydesk.tickets.visibility import visible_tickets
 
 PRIORITY_NAMES = {p.value: p.name.lower() for p in Priority}
 PRIORITY_VALUES = {name: value for value, name in PRIORITY_NAMES.items()}
@@ -92,7 +93,18 @@ def ticket(
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,
         "sla": sla(ticket),
+        "merged_into": merged_into(ticket, viewer),
+        "snoozed_until": ticket.snoozed_until,
     }
+
+
+def merged_into(ticket: Ticket, viewer: User | None) -> int | None:
+    """The target's number, for a viewer who can see the target."""
+    target_id = ticket.merged_into_id
+    if target_id is None:
+        return None
+    targets = Ticket.objects.all() if viewer is None else visible_tickets(viewer)
+    return targets.filter(pk=target_id).values_list("number", flat=True).first()
 
 
 def etag(ticket: Ticket) -> str:

@@ -10,6 +10,7 @@ from relaydesk.desk.views import (
     profile,
     saved,
     ticket,
+    ticket_actions,
     tokens,
 )
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("login/", auth.DeskLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("bulk/", bulk.bulk, name="bulk"),
+    path("bulk/merge/", ticket_actions.bulk_merge_view, name="bulk_merge"),
     path("views/", saved.view_list, name="views"),
     path("views/new/", saved.create, name="create_view"),
     path("views/<int:view_id>/", saved.edit, name="edit_view"),
@@ -31,6 +33,15 @@ urlpatterns = [
     path("tickets/<int:number>/transfer/", ticket.transfer, name="transfer"),
     path("tickets/<int:number>/time/", ticket.log_time, name="log_time"),
     path("tickets/<int:number>/follow/", ticket.follow, name="follow"),
+    path("tickets/<int:number>/merge/", ticket_actions.merge, name="merge"),
+    path(
+        "tickets/<int:number>/merge/candidates/",
+        ticket_actions.merge_candidates,
+        name="merge_candidates",
+    ),
+    path("tickets/<int:number>/split/", ticket_actions.split, name="split"),
+    path("tickets/<int:number>/links/", ticket_actions.link, name="link"),
+    path("tickets/<int:number>/snooze/", ticket_actions.snooze, name="snooze"),
     path("attachments/<int:attachment_id>/", attachments.download, name="attachment"),
     path("profile/", profile.profile, name="profile"),
     path("profile/language/", profile.set_language, name="set_language"),

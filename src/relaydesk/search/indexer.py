@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection
 
 from relaydesk.search.models import SearchDocument
+from relaydesk.tickets.events import CONVERSATION_FIELDS
 from relaydesk.tickets.models import (
     Attachment,
     EventKind,
@@ -29,7 +30,8 @@ CONFIGS = {"en": "english", "ru": "russian", "ro": "romanian", "pl": "simple", "
 MAX_TEXT = 300_000  # characters per column: a tsvector must stay under 1 MB
 # Control characters (the snippet markers \x02 and \x03 among them) never reach the index.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TEXT_FIELDS = {"subject"}
+# Changes of searchable text: the subject, and messages moving in or out (merge, split).
+_TEXT_FIELDS = {"subject", *CONVERSATION_FIELDS}
 
 
 def clean(text: str) -> str:

@@ -8,10 +8,20 @@ from typing import Any
 from django.dispatch import receiver
 
 from relaydesk.sla import engine
+from relaydesk.tickets import events
 from relaydesk.tickets.models import EventKind, Ticket, TicketEvent
 from relaydesk.tickets.signals import action_recorded
 
-CLASSIFYING = {"status", "priority", "department", "type", "organization"}
+# A merged ticket leaves the SLA; its target is recomputed.
+CLASSIFYING = {
+    "status",
+    "priority",
+    "department",
+    "type",
+    "organization",
+    events.MERGED_INTO,
+    events.MERGED_FROM,
+}
 
 
 def changes_sla(event: TicketEvent) -> bool:

@@ -1,5 +1,6 @@
-"""Bulk changes (TK14): one change applied to many tickets, each through `update_ticket`,
-so every ticket is checked on its own, keeps its history and either changes whole or not."""
+"""Bulk changes (TK14): one change applied to many tickets, each through `update_ticket` (or
+`merge_tickets`), so every ticket is checked on its own, keeps its history and either changes
+whole or not."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import User
+from relaydesk.tickets.merging import merge_tickets
 from relaydesk.tickets.services import clean_tag_names, update_ticket
 from relaydesk.tickets.visibility import visible_tickets
 
@@ -58,4 +60,32 @@ def bulk_update(
             result.refused[number] = _reason(error)
             continue
         (result.changed if ticket.updated_at != before else result.unchanged).append(number)
+    return result
+
+
+def bulk_merge(*, actor: User, numbers: Iterable[int], into: int | None = None) -> BulkResult:
+    """Merge every ticket into `into` (a visible ticket's number), by default the oldest of
+    them. Each merge is its own transaction through `merge_tickets`; refusals are reported."""
+    wanted = sorted(set(numbers))
+    tickets = {t.number: t for t in visible_tickets(actor).filter(number__in=wanted)}
+    if into is None:  # the oldest
+        target = min(tickets.values(), key=lambda t: t.pk, default=None)
+    else:
+        target = tickets.get(into) or visible_tickets(actor).filter(number=into).first()
+    if target is None:
+        raise ValidationError({"into": _("No such ticket.")})
+    result = BulkResult()
+    for number in wanted:
+        ticket = tickets.get(number)
+        if number == target.number:
+            continue
+        if ticket is None:
+            result.refused[number] = _("No such ticket.")
+            continue
+        try:
+            merge_tickets(ticket, into=target, actor=actor)
+        except (ValidationError, PermissionDenied) as error:
+            result.refused[number] = _reason(error)
+            continue
+        result.changed.append(number)
     return result

@@ -125,3 +125,63 @@ def time_logged(ticket: Ticket, *, actor: User, entry: TimeEntry) -> TicketEvent
         after={"minutes": entry.minutes},
         note=entry.note,
     )
+
+
+# Lines of merge, split, link and snooze (TK7, TK8): field changes under these field names,
+# so every listener that handles a field change (webhooks, triggers) handles them too.
+MERGED_INTO = "merged_into"
+MERGED_FROM = "merged_from"
+SPLIT_TO = "split_to"
+SPLIT_FROM = "split_from"
+LINKED = "linked"
+SNOOZED_UNTIL = "snoozed_until"
+CONVERSATION_FIELDS = frozenset({MERGED_INTO, MERGED_FROM, SPLIT_TO, SPLIT_FROM})
+
+
+def merged_into(ticket: Ticket, *, actor: User | None, target: Ticket) -> TicketEvent:
+    """`ticket` was merged into `target`: its messages are on `target` now."""
+    return field_changed(
+        ticket, actor=actor, field=MERGED_INTO, before=None, after=value_of(target)
+    )
+
+
+def merged_from(ticket: Ticket, *, actor: User | None, source: Ticket) -> TicketEvent:
+    """`source` was merged into `ticket`."""
+    return field_changed(
+        ticket, actor=actor, field=MERGED_FROM, before=None, after=value_of(source)
+    )
+
+
+def split_to(ticket: Ticket, *, actor: User | None, new: Ticket, count: int) -> TicketEvent:
+    """`count` messages of `ticket` moved to the new ticket `new`."""
+    after = {**(value_of(new) or {}), "messages": count}
+    return field_changed(ticket, actor=actor, field=SPLIT_TO, before=None, after=after)
+
+
+def split_from(ticket: Ticket, *, actor: User | None, original: Ticket) -> TicketEvent:
+    """`ticket` was made from messages of `original`."""
+    return field_changed(
+        ticket, actor=actor, field=SPLIT_FROM, before=None, after=value_of(original)
+    )
+
+
+def link_changed(ticket: Ticket, *, actor: User | None, other: Ticket, linked: bool) -> TicketEvent:
+    value = value_of(other)
+    return field_changed(
+        ticket,
+        actor=actor,
+        field=LINKED,
+        before=None if linked else value,
+        after=value if linked else None,
+    )
+
+
+def snooze_changed(ticket: Ticket, *, actor: User | None, before: Any, after: Any) -> TicketEvent:
+    """Snoozed, re-snoozed or woken: the instants as ISO 8601 (shown in the viewer's zone)."""
+
+    def kept(moment: Any) -> Value:
+        return None if moment is None else {"id": moment.isoformat(), "label": moment.isoformat()}
+
+    return field_changed(
+        ticket, actor=actor, field=SNOOZED_UNTIL, before=kept(before), after=kept(after)
+    )

@@ -251,6 +251,10 @@ class Ticket(models.Model):
         blank=True,
         related_name="merged_tickets",
     )
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
+    linked = models.ManyToManyField(
+        "self", verbose_name=_("linked tickets"), blank=True, symmetrical=True
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
@@ -280,6 +284,12 @@ class Ticket(models.Model):
                     condition=Q(**{f"{column}__isnull": False}),
                 )
                 for column in ("first_response_due_at", "next_response_due_at", "resolution_due_at")
+            ),
+            # The wake-up sweep (TK8): only snoozed tickets are indexed.
+            models.Index(
+                fields=["snoozed_until"],
+                name="ticket_snoozed_until",
+                condition=Q(snoozed_until__isnull=False),
             ),
         ]
 

@@ -112,6 +112,14 @@ def _check_department_for(actor: User | None, department: Department | None) -> 
         raise PermissionDenied(_("You may not work in this department."))
 
 
+def insert_ticket(**fields: Any) -> Ticket:
+    """The row of a new ticket with its number (the row id plus the offset)."""
+    ticket = Ticket.objects.create(**fields)
+    ticket.number = ticket_number(ticket.pk)
+    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
+    return ticket
+
+
 def _on_commit_broadcast(ticket: Ticket, what: str) -> None:
     ticket_id = ticket.pk
     transaction.on_commit(lambda: live.ticket_changed(ticket_id, what))
@@ -171,7 +179,7 @@ def create_ticket(
     validate_uploads(attachments)
 
     now = timezone.now()
-    ticket = Ticket.objects.create(
+    ticket = insert_ticket(
         subject=subject,
         requester=requester,
         organization_id=requester.organization_id,
@@ -187,8 +195,6 @@ def create_ticket(
         created_at=now,
         updated_at=now,
     )
-    ticket.number = ticket_number(ticket.pk)
-    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
     if tag_names:
         ticket.tags.add(*_tags(tag_names))  # a new ticket has none: no read before the insert
     message = Message.objects.create(
@@ -222,6 +228,10 @@ def add_message(
     """A public reply or an internal note from an agent, or a customer's message. An agent may
     set the status with it (a category or "custom:<id>")."""
     ticket = _locked(ticket)
+    if ticket.merged_into_id is not None:
+        raise ValidationError(
+            {"body": _("This ticket was merged; write on the ticket it was merged into.")}
+        )
     text, html = clean_body(body.text, body.html)
     if not text:
         raise ValidationError({"body": _("The message is empty.")})
@@ -376,10 +386,15 @@ def _set_status(
         fields["solved_at"] = now
     elif status not in (StatusCategory.SOLVED, StatusCategory.CLOSED):
         fields["solved_at"] = None
+    snoozed_until = ticket.snoozed_until
+    if snoozed_until is not None and status != StatusCategory.PENDING:
+        fields["snoozed_until"] = None  # any other status ends a snooze (TK8)
     _touch(ticket, **fields)
     events.field_changed(
         ticket, actor=actor, field="status", before=before, after=_status_value(ticket)
     )
+    if "snoozed_until" in fields:
+        events.snooze_changed(ticket, actor=actor, before=snoozed_until, after=None)
 
 
 def _status_value(ticket: Ticket) -> dict[str, Any]:

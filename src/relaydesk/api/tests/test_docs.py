@@ -47,6 +47,10 @@ def test_every_curl_example_in_the_api_doc_runs(
     assert '"would_create": 1' in result.stdout
     assert "The <mark>parcel</mark> never arrived" in result.stdout
     assert Endpoint.objects.get().url == "https://crm.example.com/hooks/relaydesk"
+    kept = Ticket.objects.get(subject="Parcel for order 1234")
+    assert Ticket.objects.get(subject="Where is my parcel?").merged_into == kept
+    assert (kept.status, kept.messages.count()) == ("pending", 2)
+    assert f"merged into {kept.number}" in result.stdout
 
 
 def test_the_documented_signature_check_accepts_our_signatures():

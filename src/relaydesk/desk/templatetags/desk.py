@@ -86,3 +86,12 @@ def status_badge(ticket: Ticket) -> SafeString:
     return format_html(
         '<span class="badge status-{}">{}</span>', ticket.status, ticket.status_label
     )
+
+
+@register.filter
+def instant(value: Any) -> datetime.datetime | None:
+    """An ISO 8601 instant kept in history, as a datetime for `when`."""
+    try:
+        return datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None

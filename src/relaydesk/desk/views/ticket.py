@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from relaydesk.desk.action_forms import SnoozeForm, TicketNumberForm
 from relaydesk.desk.forms import (
     ComposerForm,
     PropertiesForm,
@@ -31,11 +32,13 @@ from relaydesk.desk.views.common import (
     is_htmx,
     ticket_or_404,
 )
-from relaydesk.tickets import services
+from relaydesk.tickets import events, services
 from relaydesk.tickets.models import Ticket
 from relaydesk.tickets.visibility import can_change, visible_messages, visible_tickets
 
 PARTS = ("conversation", "panel", "history")
+# History lines of merge, split, link and snooze, told in words of their own.
+ACTION_FIELDS = frozenset({*events.CONVERSATION_FIELDS, events.LINKED, events.SNOOZED_UNTIL})
 OTHER_TICKETS = 8
 
 
@@ -61,6 +64,16 @@ def _context(request: HttpRequest, ticket: Ticket, **forms: forms.Form) -> dict[
         "properties": PropertiesForm(ticket=ticket, tag_names=tag_names),
         "transfer_form": TransferForm(),
         "time_form": TimeForm(),
+        "link_form": TicketNumberForm(),
+        "snooze_form": SnoozeForm(),
+        "linked": visible_tickets(user)
+        .filter(linked=ticket)
+        .select_related("custom_status")
+        .order_by("number"),
+        "merged_here": visible_tickets(user).filter(merged_into=ticket).order_by("number"),
+        "merged_into": visible_tickets(user).filter(pk=ticket.merged_into_id).first()
+        if ticket.merged_into_id
+        else None,
     }
     context.update(forms)
     return context
@@ -72,8 +85,9 @@ def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_or_404(request, number)
     part = request.GET.get("part", "")
     if part == "history":
-        events = ticket.events.select_related("actor", "message")
-        return render(request, "desk/ticket.html#history", {"ticket": ticket, "events": events})
+        lines = ticket.events.select_related("actor", "message")
+        context = {"ticket": ticket, "events": lines, "ticket_action_fields": ACTION_FIELDS}
+        return render(request, "desk/ticket.html#history", context)
     if part in PARTS:
         return render(request, f"desk/ticket.html#{part}", _context(request, ticket))
     return render(request, "desk/ticket.html", _context(request, ticket))

@@ -103,8 +103,14 @@ def _page(request: HttpRequest, ticket: Ticket, *, status: int = 200, **extra: A
         .prefetch_related("attachments")
     )
     rating = SatisfactionRating.objects.filter(ticket=ticket).first()
+    merged_into = (
+        visible_tickets(portal_user(request)).filter(pk=ticket.merged_into_id).first()
+        if ticket.merged_into_id
+        else None
+    )
     context = {
         "ticket": ticket,
+        "merged_into": merged_into,
         "conversation": conversation,
         "form": ReplyForm(),
         "rating": rating,

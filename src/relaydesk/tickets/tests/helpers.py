@@ -16,6 +16,11 @@ def snapshot() -> dict[str, object]:
     return {
         "tickets": list(Ticket.objects.order_by("pk").values()),
         "ticket_tags": sorted(Ticket.tags.through.objects.values_list("ticket_id", "tag_id")),
+        "links": sorted(
+            Ticket.linked.through.objects.values_list("from_ticket_id", "to_ticket_id")
+        ),
+        "followers": sorted(Ticket.followers.through.objects.values_list("ticket_id", "user_id")),
+        "message_tickets": sorted(Message.objects.values_list("pk", "ticket_id")),
         "tags": Tag.objects.count(),
         "messages": Message.objects.count(),
         "attachments": Attachment.objects.count(),
