@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('tickets', '0003_sla_due_indexes'),
+        ('tickets', '0004_ticket_tally'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
