@@ -28,6 +28,7 @@ from relaydesk.tickets.visibility import visible_tickets
 
 CURSOR_SALT = "relaydesk.desk.cursor"
 QUEUES = ("mine", "unassigned")
+ARCHIVED = "archived"  # a scope beside the three groups: archived tickets show only there
 CLOSED_COUNT_CAP = 10_000
 VIEW_COUNT_CAP = 99
 OPEN_STATUSES = (*GROUP_STATUSES[StatusGroup.ACTIVE], *GROUP_STATUSES[StatusGroup.WAITING])
@@ -82,7 +83,8 @@ def group_counts(user: User) -> dict[str, int]:
     open_counts = visible.filter(status__in=OPEN_STATUSES).aggregate(**aggregates)
     counts = {k: v or 0 for k, v in open_counts.items()}
     closed, more = capped_count(
-        visible.filter(status__in=GROUP_STATUSES[StatusGroup.CLOSED]), CLOSED_COUNT_CAP
+        visible.filter(status__in=GROUP_STATUSES[StatusGroup.CLOSED], archived_at=None),
+        CLOSED_COUNT_CAP,
     )
     counts[StatusGroup.CLOSED] = closed
     counts["closed_more"] = int(more)
@@ -116,7 +118,7 @@ def scope(params: Mapping[str, Any]) -> tuple[str, str]:
     queue = params.get("queue", "")
     if queue not in QUEUES:
         queue = ""
-    if group not in GROUP_STATUSES:
+    if group not in (*GROUP_STATUSES, ARCHIVED):
         group = "" if (queue or params.get("status")) else StatusGroup.ACTIVE
     return group, queue
 
@@ -140,6 +142,8 @@ def filter_tickets(
         tickets = tickets.filter(assignee=user)
     elif queue == "unassigned":
         tickets = tickets.filter(assignee=None)
+    # Archived tickets leave every list but their own (TK13); search still finds them.
+    tickets = tickets.filter(archived_at__isnull=group != ARCHIVED)
     if group in GROUP_STATUSES:
         tickets = tickets.filter(status__in=GROUP_STATUSES[group])
     elif queue:

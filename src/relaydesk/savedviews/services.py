@@ -55,7 +55,7 @@ def clean_filters(params: Mapping[str, Any]) -> dict[str, str]:
         if not isinstance(value, str | int) or len(str(value)) > MAX_VALUE:
             raise ValidationError(_("A filter value is not understood."))
         filters[key] = str(value)
-    if filters.get("group", "") not in ("", *GROUP_STATUSES):
+    if filters.get("group", "") not in ("", *GROUP_STATUSES, listing.ARCHIVED):
         raise ValidationError(_("Unknown group."))
     if filters.get("queue", "") not in ("", *listing.QUEUES):
         raise ValidationError(_("Unknown queue."))

@@ -71,7 +71,9 @@ def is_email(text: str) -> bool:
 
 
 def _filtered(tickets: QuerySet[Ticket], filters: Filters) -> QuerySet[Ticket]:
-    if filters.status:
+    if filters.status == listing.ARCHIVED:
+        tickets = tickets.filter(archived_at__isnull=False)
+    elif filters.status:
         tickets = tickets.filter(status=filters.status)
     for name in ("department", "assignee", "organization"):
         if getattr(filters, name) is not None:

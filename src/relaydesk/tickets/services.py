@@ -376,10 +376,21 @@ def _set_status(
         fields["solved_at"] = now
     elif status not in (StatusCategory.SOLVED, StatusCategory.CLOSED):
         fields["solved_at"] = None
+    archived = ticket.archived_at
+    if archived is not None and status != StatusCategory.CLOSED:
+        fields["archived_at"] = None  # reopened: back in the lists (TK13)
     _touch(ticket, **fields)
     events.field_changed(
         ticket, actor=actor, field="status", before=before, after=_status_value(ticket)
     )
+    if archived is not None and ticket.archived_at is None:
+        events.field_changed(
+            ticket,
+            actor=actor,
+            field="archived_at",
+            before={"id": archived.isoformat(), "label": archived.date().isoformat()},
+            after=None,
+        )
 
 
 def _status_value(ticket: Ticket) -> dict[str, Any]:

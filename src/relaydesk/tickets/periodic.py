@@ -1,0 +1,16 @@
+"""The tickets' periodic jobs (`core/schedule.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+
+from relaydesk.core.schedule import periodic
+from relaydesk.tickets.archive import archive_closed
+
+
+@periodic(every=dt.timedelta(hours=1))
+def archive_old_closed() -> int:
+    """TK13: closed tickets untouched for RELAYDESK_ARCHIVE_AFTER_DAYS days."""
+    return archive_closed(after_days=settings.ARCHIVE_AFTER_DAYS)
