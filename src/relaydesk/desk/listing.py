@@ -162,7 +162,45 @@ def filter_tickets(
         tickets = tickets.filter(requester__email=filters["requester"].strip().lower())
     if filters.get("sla"):
         tickets = filter_state(tickets, filters["sla"], timezone.now())
+    if filters.get("type"):
+        tickets = tickets.filter(type=filters["type"])
+    if filters.get("category"):
+        category = filters["category"]
+        tickets = tickets.filter(Q(category=category) | Q(category__parent=category))
+    if filters.get("organization"):
+        tickets = tickets.filter(organization=filters["organization"])
+    for column in ("created", "updated"):
+        tickets = tickets.filter(
+            _period(
+                f"{column}_at",
+                filters.get(column) or "",
+                filters.get(f"{column}_from"),
+                filters.get(f"{column}_to"),
+            )
+        )
     return tickets
+
+
+def _period(
+    column: str, relative: str, start: datetime.date | None, end: datetime.date | None
+) -> Q:
+    """A relative period (`last_7`, `over_30`: rolling, from now) and an absolute range of
+    days, inclusive, in the viewer's time zone."""
+    condition = Q()
+    now = timezone.now()
+    if relative:
+        kind, _sep, days = relative.partition("_")
+        moment = now - datetime.timedelta(days=int(days))
+        condition &= Q(**{f"{column}__gte" if kind == "last" else f"{column}__lt": moment})
+    if start:
+        condition &= Q(**{f"{column}__gte": _day_start(start)})
+    if end:
+        condition &= Q(**{f"{column}__lt": _day_start(end + datetime.timedelta(days=1))})
+    return condition
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def parse_sort(value: str) -> tuple[str, bool]:

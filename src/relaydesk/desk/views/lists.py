@@ -59,6 +59,14 @@ def _params(request: HttpRequest, view: SavedView | None) -> QueryDict:
     return params
 
 
+MORE_FILTERS = (
+    "type",
+    "category",
+    "organization",
+    *(f"{d}{part}" for d in ("created", "updated") for part in ("", "_from", "_to")),
+)
+
+
 @agent_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = desk_user(request)
@@ -94,11 +102,12 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "sort": ("-" if descending else "") + sort,
         "columns": _columns(sort, descending, view.columns if view else None),
         "filtered": any(filters.get(name) not in (None, "") for name in form.fields),
+        "more_filtered": any(filters.get(name) for name in MORE_FILTERS),
         "bulk": BulkForm(),
     }
     if is_htmx(request) and request.headers.get("HX-Target") == "results":
         return render(request, "desk/list.html#results", context)
-    views = [v for v in saved.views_for(user).order_by("-shared", "position", "id") if not v.hidden]
+    views = [v for v in saved.sidebar_views(user) if not v.hidden_here]  # type: ignore[attr-defined]
     context["counts"] = listing.group_counts(user)
     context["groups"] = StatusGroup.choices
     context["views"] = views
