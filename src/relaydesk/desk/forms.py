@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relaydesk.accounts.models import STAFF_ROLES, Department, Organization, User
 from relaydesk.sla.states import State as SlaState
+from relaydesk.tickets.bulk import NO_ASSIGNEE
 from relaydesk.tickets.fields import fields_for
 from relaydesk.tickets.models import (
     Category,
@@ -439,7 +440,6 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 MAX_BULK = 500
-NO_ASSIGNEE = "none"
 
 
 class TicketNumbersField(forms.Field):
@@ -460,12 +460,13 @@ class TicketNumbersField(forms.Field):
 
 
 class BulkForm(NoColon, forms.Form):
-    """The bar above the list: one change for every ticked ticket. Empty fields change
+    """The bar above the list: one change for every ticked ticket, or for every ticket the
+    list's filters match (`matching`, with the list's query in `query`). Empty fields change
     nothing; the service checks each ticket on its own."""
 
-    ticket = TicketNumbersField(
-        label=_("Tickets"), error_messages={"required": _("Tick some tickets first.")}
-    )
+    ticket = TicketNumbersField(label=_("Tickets"), required=False)
+    matching = forms.BooleanField(label=_("All matching tickets"), required=False)
+    query = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
     status = status_filter(_("Leave as is"))
     priority = priority_filter(_("Leave as is"))
     department = forms.ModelChoiceField(
@@ -486,23 +487,25 @@ class BulkForm(NoColon, forms.Form):
     add_tag = forms.CharField(label=_("Add tag"), required=False, max_length=50)
     remove_tag = forms.CharField(label=_("Remove tag"), required=False, max_length=50)
 
-    def changes(self) -> dict[str, Any]:
-        """What to change, in `update_ticket`'s terms (tags apart: they are per ticket)."""
+    def spec(self) -> dict[str, Any]:
+        """The change as plain values (`tickets.bulk.change_from` looks the rows up)."""
         data = self.cleaned_data
-        changes: dict[str, Any] = {
-            name: data[name] for name in ("status", "priority", "department") if data.get(name)
+        spec: dict[str, Any] = {
+            name: data[name]
+            for name in ("status", "priority", "assignee", "add_tag", "remove_tag")
+            if data.get(name)
         }
-        if data.get("assignee") == NO_ASSIGNEE:
-            changes["assignee"] = None
-        elif data.get("assignee"):
-            changes["assignee"] = agents().get(pk=int(data["assignee"]))
-        return changes
+        if data.get("department"):
+            spec["department"] = data["department"].pk
+        return spec
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         wanted = ("status", "priority", "department", "assignee", "add_tag", "remove_tag")
         if not any(data.get(name) for name in wanted):
             raise ValidationError(_("Choose something to change."), code="nothing")
+        if not data.get("matching") and not data.get("ticket"):
+            raise ValidationError(_("Tick some tickets first."), code="required")
         return data
 
 
