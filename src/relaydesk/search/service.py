@@ -26,6 +26,7 @@ from relaydesk.tickets.models import Ticket
 from relaydesk.tickets.visibility import visible_tickets
 
 MAX_QUERY = 200
+RANK_CANDIDATES = 500  # relevance orders the newest this many matches (docs/architecture.md)
 PEOPLE_LIMIT = 8
 _NUMBER = re.compile(r"#?(\d{1,18})")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -90,7 +91,7 @@ def _filtered(tickets: QuerySet[Ticket], filters: Filters) -> QuerySet[Ticket]:
 def _contacts(user: User, text: str) -> list[User]:
     customers = User.objects.filter(role=Role.CUSTOMER, is_active=True)
     if is_email(text):
-        customers = customers.filter(email__iexact=text.strip())
+        customers = customers.filter(email=text.strip().lower())
     else:
         for word in words(text):
             customers = customers.filter(Q(name__icontains=word) | Q(email__istartswith=word))
@@ -127,12 +128,16 @@ def search(
     engine = backend()
     tickets = _filtered(visible_tickets(user), filters)
     email = is_email(text)
-    if email:
-        tickets = tickets.filter(requester__email__iexact=text)
+    if email:  # addresses are kept lower-cased: the unique index on users.email answers
+        tickets = tickets.filter(requester__email=text.lower())
     elif words(text):
         tickets = tickets.filter(engine.condition(text, notes=notes))
     keys: dict[str, listing.SortKey] = dict(listing.SORT_KEYS)
     if sort == "relevance" and words(text) and not email:
+        # Ranked among the newest RANK_CANDIDATES matches, not all of them: a common word
+        # matches most of a million tickets, and ranking them all costs seconds.
+        newest = tickets.order_by("-updated_at", "-id").values("pk")[:RANK_CANDIDATES]
+        tickets = Ticket.objects.filter(pk__in=newest)
         keys["relevance"] = listing.SortKey(engine.rank(text, notes=notes), float)
         key, descending = "relevance", True
     else:
