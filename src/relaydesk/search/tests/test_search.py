@@ -165,3 +165,25 @@ def test_an_email_at_the_edges(agent, customer, open_ticket):
     assert found(agent, f"  {customer.email.upper()}  ") == [ticket.pk]
     assert found(agent, "nobody@nowhere.test") == []
     assert found(agent, "carol@acme") == [ticket.pk]  # not an address: the words Carol, Acme
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="column statistics")
+def test_rare_words_come_from_the_index_and_common_ones_from_the_walk(
+    agent, other_agent, open_ticket, monkeypatch
+):
+    from relaydesk.search import backends
+
+    tickets = [open_ticket(f"Case {n}", f"Please help with case {n}.") for n in range(120)]
+    rare = open_ticket("Lantern", "A zanzibarite lantern, please.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    monkeypatch.setattr(backends, "_common", (0.0, frozenset()))  # read the statistics anew
+    engine = backends.backend()
+    assert engine.few_matches("zanzibarite", notes=True, cap=10) == [rare.pk]
+    assert engine.few_matches("please", notes=True, cap=100) is None  # common: walk
+    assert engine.few_matches("zanzibarit", notes=True, cap=10) == [rare.pk]  # a typo
+    assert found(agent, "zanzibarite") == [rare.pk]
+    assert found(other_agent, "zanzibarite") == []  # the index's ids still pass the door
+    assert len(found(agent, "please", size=200)) == len(tickets) + 1
+    monkeypatch.setattr(service, "FEW_MATCHES", 0)  # too many for the index path: the walk
+    assert found(agent, "zanzibarite") == [rare.pk]
