@@ -142,8 +142,12 @@ def filter_tickets(
         tickets = tickets.filter(assignee=user)
     elif queue == "unassigned":
         tickets = tickets.filter(assignee=None)
-    # Archived tickets leave every list but their own (TK13); search still finds them.
-    tickets = tickets.filter(archived_at__isnull=group != ARCHIVED)
+    # Archived tickets (all closed) leave the Closed group for their own (TK13); a status
+    # filter without a group, the API and search still find them.
+    if group == ARCHIVED:
+        tickets = tickets.filter(archived_at__isnull=False)
+    elif group == StatusGroup.CLOSED:
+        tickets = tickets.filter(archived_at=None)
     if group in GROUP_STATUSES:
         tickets = tickets.filter(status__in=GROUP_STATUSES[group])
     elif queue:
