@@ -234,6 +234,8 @@ TICKET_LIST_PAGE_SIZE = 50
 
 # Periodic jobs (`core/schedule.py`): seconds between a worker's looks at what is due.
 SCHEDULER_INTERVAL = env_int("RELAYDESK_SCHEDULER_INTERVAL", 30)
+# Archive (TK13): closed tickets untouched this many days are archived; 0 never archives.
+ARCHIVE_AFTER_DAYS = env_int("RELAYDESK_ARCHIVE_AFTER_DAYS", 90)
 
 # REST API (AP1): requests a minute per token (or per signed-in person).
 API_RATE_LIMIT = env_int("RELAYDESK_API_RATE_LIMIT", 600)

@@ -17,6 +17,11 @@ def load_views(supervisor: User) -> None:
         (_("Urgent"), {"group": StatusGroup.ACTIVE, "priority": Priority.URGENT}, "due"),
         (_("Breaching soon"), {"group": StatusGroup.ACTIVE, "sla": State.AT_RISK}, "due"),
         (_("Waiting for customer"), {"status": StatusCategory.PENDING}, "-updated"),
+        (
+            _("No activity for a week"),
+            {"group": StatusGroup.ACTIVE, "updated": "over_7"},
+            "updated",
+        ),
     ]
     for name, filters, sort in views:
         create_view(actor=supervisor, name=name, filters=filters, sort=sort, shared=True)

@@ -15,8 +15,9 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import BaseRenderer, Jinja2
 from django.utils.translation import gettext_lazy as _
 
-from relaydesk.accounts.models import STAFF_ROLES, Department, User
+from relaydesk.accounts.models import STAFF_ROLES, Department, Organization, User
 from relaydesk.sla.states import State as SlaState
+from relaydesk.tickets.bulk import NO_ASSIGNEE
 from relaydesk.tickets.fields import fields_for
 from relaydesk.tickets.models import (
     Category,
@@ -144,24 +145,48 @@ def priority_filter(empty_label: StrOrPromise) -> forms.TypedChoiceField:
     )
 
 
-def type_field() -> ModelChoice:
+def type_field(empty_label: StrOrPromise = "—") -> ModelChoice:
     return ModelChoice(
-        label=_("Type"), queryset=TicketType.objects.all(), required=False, empty_label="—"
+        label=_("Type"), queryset=TicketType.objects.all(), required=False, empty_label=empty_label
     )
 
 
-def category_field() -> ModelChoice:
+def category_field(empty_label: StrOrPromise = "—", **kwargs: Any) -> ModelChoice:
     return ModelChoice(
         label=_("Category"),
         queryset=Category.objects.select_related("parent"),
         required=False,
-        empty_label="—",
+        empty_label=empty_label,
+        **kwargs,
     )
 
 
 def tags_field() -> forms.CharField:
     return forms.CharField(
         label=_("Tags"), required=False, max_length=1100, help_text=_("Separated by commas.")
+    )
+
+
+# Relative periods a saved view keeps as such ("last 7 days" moves with the clock): the
+# value is `last_<days>` (since then) or `over_<days>` (before then).
+PERIODS = (
+    ("last_1", _("Last 24 hours")),
+    ("last_7", _("Last 7 days")),
+    ("last_30", _("Last 30 days")),
+    ("last_90", _("Last 90 days")),
+    ("over_7", _("More than 7 days ago")),
+    ("over_30", _("More than 30 days ago")),
+    ("over_90", _("More than 90 days ago")),
+)
+
+
+def period_field(label: StrOrPromise) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=False, choices=[("", _("Any time")), *PERIODS])
+
+
+def date_field(label: StrOrPromise) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
@@ -201,6 +226,28 @@ class TicketFilterForm(NoColon, forms.Form):
             }
         ),
     )
+    type = type_field(_("Any type"))
+    category = category_field(_("Any category"), help_text=_("Its subcategories too."))
+    organization = ModelChoice(
+        label=_("Organization"),
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        empty_label=_("Any organization"),
+    )
+    created = period_field(_("Created"))
+    created_from = date_field(_("Created from"))
+    created_to = date_field(_("Created until"))
+    updated = period_field(_("Updated"))
+    updated_from = date_field(_("Updated from"))
+    updated_to = date_field(_("Updated until"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("created", "updated"):
+            start, end = data.get(f"{name}_from"), data.get(f"{name}_to")
+            if start and end and start > end:
+                self.add_error(f"{name}_to", _("The end is before the start."))
+        return data
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -401,7 +448,6 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 MAX_BULK = 500
-NO_ASSIGNEE = "none"
 
 
 class TicketNumbersField(forms.Field):
@@ -422,12 +468,13 @@ class TicketNumbersField(forms.Field):
 
 
 class BulkForm(NoColon, forms.Form):
-    """The bar above the list: one change for every ticked ticket. Empty fields change
+    """The bar above the list: one change for every ticked ticket, or for every ticket the
+    list's filters match (`matching`, with the list's query in `query`). Empty fields change
     nothing; the service checks each ticket on its own."""
 
-    ticket = TicketNumbersField(
-        label=_("Tickets"), error_messages={"required": _("Tick some tickets first.")}
-    )
+    ticket = TicketNumbersField(label=_("Tickets"), required=False)
+    matching = forms.BooleanField(label=_("All matching tickets"), required=False)
+    query = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
     status = status_filter(_("Leave as is"))
     priority = priority_filter(_("Leave as is"))
     department = forms.ModelChoiceField(
@@ -448,23 +495,25 @@ class BulkForm(NoColon, forms.Form):
     add_tag = forms.CharField(label=_("Add tag"), required=False, max_length=50)
     remove_tag = forms.CharField(label=_("Remove tag"), required=False, max_length=50)
 
-    def changes(self) -> dict[str, Any]:
-        """What to change, in `update_ticket`'s terms (tags apart: they are per ticket)."""
+    def spec(self) -> dict[str, Any]:
+        """The change as plain values (`tickets.bulk.change_from` looks the rows up)."""
         data = self.cleaned_data
-        changes: dict[str, Any] = {
-            name: data[name] for name in ("status", "priority", "department") if data.get(name)
+        spec: dict[str, Any] = {
+            name: data[name]
+            for name in ("status", "priority", "assignee", "add_tag", "remove_tag")
+            if data.get(name)
         }
-        if data.get("assignee") == NO_ASSIGNEE:
-            changes["assignee"] = None
-        elif data.get("assignee"):
-            changes["assignee"] = agents().get(pk=int(data["assignee"]))
-        return changes
+        if data.get("department"):
+            spec["department"] = data["department"].pk
+        return spec
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         wanted = ("status", "priority", "department", "assignee", "add_tag", "remove_tag")
         if not any(data.get(name) for name in wanted):
             raise ValidationError(_("Choose something to change."), code="nothing")
+        if not data.get("matching") and not data.get("ticket"):
+            raise ValidationError(_("Tick some tickets first."), code="required")
         return data
 
 
@@ -495,7 +544,7 @@ class SavedViewEditForm(SavedViewForm):
         label=_("Columns"), required=False, widget=forms.CheckboxSelectMultiple
     )
     sort = forms.ChoiceField(label=_("Sort by"), choices=sort_choices)
-    hidden = forms.BooleanField(label=_("Hidden from the sidebar"), required=False)
+    hidden = forms.BooleanField(label=_("Hidden from every sidebar"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -503,6 +552,7 @@ class SavedViewEditForm(SavedViewForm):
         cast(forms.ChoiceField, self.fields["group"]).choices = [
             ("", _("Any")),
             *StatusGroup.choices,
+            ("archived", _("Archived")),
         ]
         cast(forms.MultipleChoiceField, self.fields["columns"]).choices = [
             (str(k), str(label)) for k, label in COLUMNS

@@ -22,6 +22,7 @@ urlpatterns = [
     path("logout/", LogoutView.as_view(), name="logout"),
     path("bulk/", bulk.bulk, name="bulk"),
     path("bulk/merge/", ticket_actions.bulk_merge_view, name="bulk_merge"),
+    path("bulk/<int:job_id>/", bulk.bulk_job, name="bulk_job"),
     path("views/", saved.view_list, name="views"),
     path("views/new/", saved.create, name="create_view"),
     path("views/<int:view_id>/", saved.edit, name="edit_view"),

@@ -35,3 +35,25 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ViewPreference(models.Model):
+    """One person's place for a view in their own sidebar, and whether they hid it there: an
+    agent hides or reorders a shared view for themselves only. No row: the view's own place."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="view_preferences"
+    )
+    view = models.ForeignKey(SavedView, on_delete=models.CASCADE, related_name="preferences")
+    position = models.PositiveIntegerField(_("position"), null=True, blank=True)
+    hidden = models.BooleanField(_("hidden"), default=False)
+
+    class Meta:
+        verbose_name = _("view preference")
+        verbose_name_plural = _("view preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "view"], name="view_preference_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.view} ({self.user})"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from relaydesk.accounts.models import Role, User
 from relaydesk.desk import listing
 from relaydesk.desk.forms import COLUMNS, FIXED_COLUMNS, TicketFilterForm
-from relaydesk.savedviews.models import SavedView
+from relaydesk.savedviews.models import SavedView, ViewPreference
 from relaydesk.tickets.models import GROUP_STATUSES
 
 SCOPE_KEYS = ("group", "queue")
@@ -55,7 +55,7 @@ def clean_filters(params: Mapping[str, Any]) -> dict[str, str]:
         if not isinstance(value, str | int) or len(str(value)) > MAX_VALUE:
             raise ValidationError(_("A filter value is not understood."))
         filters[key] = str(value)
-    if filters.get("group", "") not in ("", *GROUP_STATUSES):
+    if filters.get("group", "") not in ("", *GROUP_STATUSES, listing.ARCHIVED):
         raise ValidationError(_("Unknown group."))
     if filters.get("queue", "") not in ("", *listing.QUEUES):
         raise ValidationError(_("Unknown queue."))
@@ -142,23 +142,55 @@ def update_view(view: SavedView, *, actor: User, **changes: Any) -> SavedView:
     return view
 
 
+def sidebar_views(user: User) -> list[SavedView]:
+    """The views offered to this person in their own order, each with `hidden_here` (hidden
+    for everyone by its owner, or by this person for themselves). The order is the person's
+    once they have moved a view, else shared views first in their kept order, then their own."""
+    views = list(views_for(user).order_by("-shared", "position", "id"))
+    preferences = {p.view_id: p for p in ViewPreference.objects.filter(user=user)}
+    unplaced = 1 + max((p.position or 0 for p in preferences.values()), default=0)
+
+    def place(item: tuple[int, SavedView]) -> tuple[int, int]:
+        index, view = item
+        kept = preferences.get(view.pk)
+        if kept is not None and kept.position is not None:
+            return (kept.position, index)
+        return (unplaced + index, index)
+
+    ordered = [view for _index, view in sorted(enumerate(views), key=place)]
+    for view in ordered:
+        kept = preferences.get(view.pk)
+        view.hidden_here = view.hidden or bool(kept and kept.hidden)  # type: ignore[attr-defined]
+    return ordered
+
+
+def _offered(user: User, view: SavedView) -> None:
+    if not views_for(user).filter(pk=view.pk).exists():
+        raise PermissionDenied(_("You may not use this view."))
+
+
+@transaction.atomic
+def hide_view(view: SavedView, *, user: User, hidden: bool) -> None:
+    """Hide (or show again) a view in this person's sidebar only."""
+    _offered(user, view)
+    ViewPreference.objects.update_or_create(user=user, view=view, defaults={"hidden": hidden})
+
+
 @transaction.atomic
 def move_view(view: SavedView, *, actor: User, up: bool) -> None:
-    """Swap the view with its neighbour among the same person's (or the shared) views."""
-    _require_manage(actor, view)
-    siblings = list(
-        SavedView.objects.select_for_update().filter(shared=True)
-        if view.shared
-        else SavedView.objects.select_for_update().filter(owner=view.owner, shared=False)
-    )
-    index = next(i for i, v in enumerate(siblings) if v.pk == view.pk)
+    """Swap the view with its neighbour in this person's sidebar; nobody else's changes."""
+    _offered(actor, view)
+    list(ViewPreference.objects.select_for_update().filter(user=actor))  # one mover at a time
+    ordered = sidebar_views(actor)
+    index = next(i for i, v in enumerate(ordered) if v.pk == view.pk)
     other = index - 1 if up else index + 1
-    if not 0 <= other < len(siblings):
+    if not 0 <= other < len(ordered):
         return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, sibling in enumerate(siblings):
-        if sibling.position != position:
-            SavedView.objects.filter(pk=sibling.pk).update(position=position)
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, placed in enumerate(ordered):
+        ViewPreference.objects.update_or_create(
+            user=actor, view=placed, defaults={"position": position}
+        )
 
 
 @transaction.atomic

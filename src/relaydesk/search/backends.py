@@ -9,6 +9,7 @@ caller can escape the text and then mark it up.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any, Protocol
 
 from django.db import connection
@@ -27,6 +28,8 @@ def words(text: str) -> list[str]:
 
 class Backend(Protocol):
     def condition(self, text: str, *, notes: bool) -> Q: ...
+
+    def few_matches(self, text: str, *, notes: bool, cap: int) -> list[int] | None: ...
 
     def rank(self, text: str, *, notes: bool) -> Expression: ...
 
@@ -85,6 +88,31 @@ class Rank(Func):
     output_field: Any = FloatField()
 
 
+COMMON_TTL = 600.0  # seconds: the statistics change only when ANALYZE runs
+COMMON_SHARE = 0.01  # a lexeme in more than 1% of the documents is walked, not fetched
+_common: tuple[float, frozenset[str]] = (0.0, frozenset())
+
+
+def _common_lexemes() -> frozenset[str]:
+    """The lexemes of the public text in more than COMMON_SHARE of the documents, as ANALYZE
+    last saw them (per process, re-read every COMMON_TTL seconds). Before the first ANALYZE
+    there are none: everything is rare."""
+    global _common
+    read_at, lexemes = _common
+    if time.monotonic() - read_at < COMMON_TTL:
+        return lexemes
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE tablename = 'search_searchdocument' AND attname = 'public_vector'"
+        )
+        row = cursor.fetchone()
+    elements, shares = (row[0] or [], row[1] or []) if row else ([], [])
+    lexemes = frozenset(e for e, f in zip(elements, shares, strict=False) if f > COMMON_SHARE)
+    _common = (time.monotonic(), lexemes)
+    return lexemes
+
+
 class PostgreSQLBackend:
     def __init__(self) -> None:
         self.queries: dict[str, str] = {}
@@ -102,6 +130,34 @@ class PostgreSQLBackend:
         if words(text):
             matched |= Q(TrigramTitle(Value(text), F("search_document__title")))
         return matched
+
+    def few_matches(self, text: str, *, notes: bool, cap: int) -> list[int] | None:
+        """The ids of the matching tickets when every word is rare, else None.
+
+        The planner cannot tell a rare word from a common one in this query (prefix terms and
+        the trigram OR get default selectivities), so it always walks the newest tickets and
+        tests each: ideal for a common word, seconds for a rare one. The column statistics
+        can tell: a lexeme not among the most common elements of `public_vector` is rare, and
+        when all of them are, the GIN indexes answer at once (bitmap scans of short posting
+        lists). More than `cap` matches after all: None, and the walk it is."""
+        query = self.queries.get(text) or tsquery(text)
+        lexemes = re.findall(r"'((?:[^']|'')+)'(:\*)?", query)
+        common = _common_lexemes()
+        for lexeme, prefix in lexemes:
+            if lexeme in common or (prefix and any(c.startswith(lexeme) for c in common)):
+                return None
+        vectors = "public_vector @@ %s::tsquery"
+        if notes:
+            vectors += " OR note_vector @@ %s::tsquery"
+        sql = (
+            f"SELECT ticket_id FROM search_searchdocument WHERE {vectors}"  # noqa: S608 (fixed SQL)
+            " UNION SELECT ticket_id FROM search_searchdocument WHERE %s <%% title LIMIT %s"
+        )
+        params: list[Any] = [query, *([query] if notes else []), text, cap + 1]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        return ids if len(ids) <= cap else None
 
     def rank(self, text: str, *, notes: bool) -> Expression:
         vector: Expression | F = F("search_document__public_vector")
@@ -144,6 +200,9 @@ def fts5_query(text: str, *, notes: bool) -> str:
 
 
 class SQLiteBackend:
+    def few_matches(self, text: str, *, notes: bool, cap: int) -> list[int] | None:
+        return None  # FTS5's MATCH subquery is already driven by the index
+
     def condition(self, text: str, *, notes: bool) -> Q:
         query = fts5_query(text, notes=notes)
         if not query:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relaydesk.accounts.models import Department, Organization
 from relaydesk.desk.forms import NoColon, agents
+from relaydesk.desk.listing import ARCHIVED
 from relaydesk.search.service import MAX_QUERY
 from relaydesk.tickets.models import Channel, StatusCategory
 
@@ -19,7 +20,13 @@ class SearchForm(NoColon, forms.Form):
         choices=[("relevance", _("Relevance")), ("date", _("Newest activity"))],
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *StatusCategory.choices]
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any status")),
+            *StatusCategory.choices,
+            (ARCHIVED, _("Archived")),
+        ],
     )
     department = forms.ModelChoiceField(
         label=_("Department"),

@@ -26,7 +26,10 @@ from relaydesk.tickets.models import Ticket
 from relaydesk.tickets.visibility import visible_tickets
 
 MAX_QUERY = 200
+FEW_MATCHES = 5000  # rare words whose matches are fetched from the index at once
+RANK_CANDIDATES = 500  # relevance orders the newest this many matches (docs/architecture.md)
 PEOPLE_LIMIT = 8
+CONTACT_CANDIDATES = 200  # customers matching the words, checked for a visible ticket
 _NUMBER = re.compile(r"#?(\d{1,18})")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -71,7 +74,9 @@ def is_email(text: str) -> bool:
 
 
 def _filtered(tickets: QuerySet[Ticket], filters: Filters) -> QuerySet[Ticket]:
-    if filters.status:
+    if filters.status == listing.ARCHIVED:
+        tickets = tickets.filter(archived_at__isnull=False)
+    elif filters.status:
         tickets = tickets.filter(status=filters.status)
     for name in ("department", "assignee", "organization"):
         if getattr(filters, name) is not None:
@@ -88,10 +93,14 @@ def _filtered(tickets: QuerySet[Ticket], filters: Filters) -> QuerySet[Ticket]:
 def _contacts(user: User, text: str) -> list[User]:
     customers = User.objects.filter(role=Role.CUSTOMER, is_active=True)
     if is_email(text):
-        customers = customers.filter(email__iexact=text.strip())
+        customers = customers.filter(email=text.strip().lower())
     else:
         for word in words(text):
             customers = customers.filter(Q(name__icontains=word) | Q(email__istartswith=word))
+        # The matches first, unordered, so the trigram indexes answer them (ordered by name,
+        # the planner walks every customer instead); then order the first few hundred.
+        matched = customers.order_by().values_list("pk", flat=True)[:CONTACT_CANDIDATES]
+        customers = User.objects.filter(pk__in=list(matched))
     seen = visible_tickets(user).filter(requester=OuterRef("pk"))
     return list(customers.filter(Exists(seen)).order_by("name", "email")[:PEOPLE_LIMIT])
 
@@ -125,12 +134,20 @@ def search(
     engine = backend()
     tickets = _filtered(visible_tickets(user), filters)
     email = is_email(text)
-    if email:
-        tickets = tickets.filter(requester__email__iexact=text)
+    if email:  # addresses are kept lower-cased: the unique index on users.email answers
+        tickets = tickets.filter(requester__email=text.lower())
     elif words(text):
-        tickets = tickets.filter(engine.condition(text, notes=notes))
+        few = engine.few_matches(text, notes=notes, cap=FEW_MATCHES)
+        if few is not None:  # rare words: the index's answer, not a walk over every ticket
+            tickets = tickets.filter(pk__in=few)
+        else:
+            tickets = tickets.filter(engine.condition(text, notes=notes))
     keys: dict[str, listing.SortKey] = dict(listing.SORT_KEYS)
     if sort == "relevance" and words(text) and not email:
+        # Ranked among the newest RANK_CANDIDATES matches, not all of them: a common word
+        # matches most of a million tickets, and ranking them all costs seconds.
+        newest = tickets.order_by("-updated_at", "-id").values("pk")[:RANK_CANDIDATES]
+        tickets = Ticket.objects.filter(pk__in=newest)
         keys["relevance"] = listing.SortKey(engine.rank(text, notes=notes), float)
         key, descending = "relevance", True
     else:

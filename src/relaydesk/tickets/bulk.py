@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from relaydesk.accounts.models import User
+from relaydesk.accounts.models import STAFF_ROLES, Department, User
 from relaydesk.tickets.merging import merge_tickets
 from relaydesk.tickets.services import clean_tag_names, update_ticket
 from relaydesk.tickets.visibility import visible_tickets
@@ -22,6 +22,40 @@ class BulkResult:
     changed: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
     refused: dict[int, str] = field(default_factory=dict)  # number → reason
+
+
+NO_ASSIGNEE = "none"
+
+
+@dataclass(frozen=True)
+class BulkChange:
+    """One bulk change in `update_ticket`'s terms, tags apart (they are per ticket)."""
+
+    changes: dict[str, Any]
+    add_tags: list[str]
+    remove_tags: list[str]
+
+
+def change_from(spec: dict[str, Any]) -> BulkChange:
+    """A change kept as plain values (ids, codes: what a form posts and a job stores) with
+    the rows looked up now; a department or agent gone since is a ValidationError."""
+    changes: dict[str, Any] = {k: spec[k] for k in ("status", "priority") if spec.get(k)}
+    try:
+        if spec.get("department"):
+            changes["department"] = Department.objects.get(pk=int(spec["department"]))
+        if spec.get("assignee") == NO_ASSIGNEE:
+            changes["assignee"] = None
+        elif spec.get("assignee"):
+            changes["assignee"] = User.objects.get(
+                pk=int(spec["assignee"]), role__in=STAFF_ROLES, is_active=True
+            )
+    except (ValueError, TypeError, Department.DoesNotExist, User.DoesNotExist):
+        raise ValidationError(_("The department or agent chosen is gone.")) from None
+    return BulkChange(
+        changes=changes,
+        add_tags=[spec["add_tag"]] if spec.get("add_tag") else [],
+        remove_tags=[spec["remove_tag"]] if spec.get("remove_tag") else [],
+    )
 
 
 def _reason(error: ValidationError | PermissionDenied) -> str:

@@ -243,6 +243,9 @@ class Ticket(models.Model):
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    # Set by the archive job on closed tickets past RELAYDESK_ARCHIVE_AFTER_DAYS (TK13); the
+    # status stays "closed", so a reply still opens a new linked ticket.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -276,6 +279,23 @@ class Ticket(models.Model):
             models.Index(fields=["channel", "-updated_at"], name="ticket_channel"),
             # The desk's sidebar counts: an index-only range scan over the open statuses.
             models.Index(fields=["status", "department", "assignee"], name="ticket_counts"),
+            # Archive (TK13): the closed tickets still to archive, oldest first, and the
+            # Archived list; the sidebar's counts skip archived rows index-only.
+            models.Index(
+                fields=["updated_at"],
+                name="ticket_to_archive",
+                condition=Q(status="closed", archived_at__isnull=True),
+            ),
+            models.Index(
+                fields=["-updated_at", "-id"],
+                name="ticket_archived",
+                condition=Q(archived_at__isnull=False),
+            ),
+            models.Index(
+                fields=["status", "department", "assignee"],
+                name="ticket_live_counts",
+                condition=Q(archived_at__isnull=True),
+            ),
             # SLA due times (DESIGN rule 4): only tickets with a running clock are indexed.
             *(
                 models.Index(

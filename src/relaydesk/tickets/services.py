@@ -389,12 +389,23 @@ def _set_status(
     snoozed_until = ticket.snoozed_until
     if snoozed_until is not None and status != StatusCategory.PENDING:
         fields["snoozed_until"] = None  # any other status ends a snooze (TK8)
+    archived = ticket.archived_at
+    if archived is not None and status != StatusCategory.CLOSED:
+        fields["archived_at"] = None  # reopened: back in the lists (TK13)
     _touch(ticket, **fields)
     events.field_changed(
         ticket, actor=actor, field="status", before=before, after=_status_value(ticket)
     )
     if "snoozed_until" in fields:
         events.snooze_changed(ticket, actor=actor, before=snoozed_until, after=None)
+    if archived is not None and ticket.archived_at is None:
+        events.field_changed(
+            ticket,
+            actor=actor,
+            field="archived_at",
+            before={"id": archived.isoformat(), "label": archived.date().isoformat()},
+            after=None,
+        )
 
 
 def _status_value(ticket: Ticket) -> dict[str, Any]:

@@ -193,6 +193,7 @@ def test_demo_has_shared_views_each_agent_sees_through_their_own_door(demo_works
         "Urgent",
         "Breaching soon",
         "Waiting for customer",
+        "No activity for a week",
     ]
     assert all(v.shared for v in views)
     counts = saved.view_counts(agent, views)

@@ -82,9 +82,15 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 
 @register.simple_tag
 def status_badge(ticket: Ticket) -> SafeString:
-    """The ticket's status as a coloured badge (lists show one per row: built in Python)."""
-    return format_html(
+    """The ticket's status as a coloured badge, and "Archived" on an archived one (lists show
+    one per row: built in Python)."""
+    badge = format_html(
         '<span class="badge status-{}">{}</span>', ticket.status, ticket.status_label
+    )
+    if ticket.archived_at is None:
+        return badge
+    return format_html(
+        '{} <span class="badge status-archived">{}</span>', badge, _("Archived")
     )
 
 

@@ -115,9 +115,47 @@ def test_agents_may_use_but_not_change_shared_views(agent, supervisor):
     client = signed_in(agent)
     assert "Team" in client.get("/desk/views/").text
     assert client.get(f"/desk/views/{view.pk}/").status_code == 403
-    assert client.post(f"/desk/views/{view.pk}/manage/", {"action": "hide"}).status_code == 403
+    assert client.post(f"/desk/views/{view.pk}/manage/", {"action": "delete"}).status_code == 403
     view.refresh_from_db()
     assert not view.hidden
+
+
+def test_an_agent_hides_a_shared_view_for_themselves_only(agent, supervisor, other_agent):
+    view = saved.create_view(actor=supervisor, name="Team board", filters={}, shared=True)
+    client = signed_in(agent)
+    assert client.post(f"/desk/views/{view.pk}/manage/", {"action": "hide"}).status_code == 302
+    assert f"?view={view.pk}" not in client.get("/desk/").text
+    for someone in (supervisor, other_agent):
+        assert f"?view={view.pk}" in signed_in(someone).get("/desk/").text
+    view.refresh_from_db()
+    assert not view.hidden
+    client.post(f"/desk/views/{view.pk}/manage/", {"action": "show"})
+    assert f"?view={view.pk}" in client.get("/desk/").text
+
+
+def test_an_agent_orders_their_own_sidebar_shared_views_included(agent, supervisor):
+    shared = saved.create_view(actor=supervisor, name="Team board", filters={}, shared=True)
+    mine = saved.create_view(actor=agent, name="My board", filters={})
+    assert [v.name for v in saved.sidebar_views(agent)] == ["Team board", "My board"]
+    signed_in(agent).post(f"/desk/views/{mine.pk}/manage/", {"action": "up"})
+    assert [v.name for v in saved.sidebar_views(agent)] == ["My board", "Team board"]
+    other = saved.create_view(actor=supervisor, name="Later board", filters={}, shared=True)
+    assert [v.pk for v in saved.sidebar_views(agent)] == [mine.pk, shared.pk, other.pk]
+    assert [v.pk for v in saved.sidebar_views(supervisor)] == [shared.pk, other.pk]
+
+
+def test_nobody_moves_or_hides_a_view_they_are_not_offered(agent, other_agent, as_customer):
+    view = saved.create_view(actor=agent, name="Private", filters={})
+    client = signed_in(other_agent)
+    for action in ("up", "hide"):
+        assert client.post(f"/desk/views/{view.pk}/manage/", {"action": action}).status_code == 404
+        assert (
+            as_customer.post(f"/desk/views/{view.pk}/manage/", {"action": action}).status_code
+            == 403
+        )
+    with pytest.raises(saved.PermissionDenied):
+        saved.hide_view(view, user=other_agent, hidden=True)
+    assert not view.preferences.exists()
 
 
 def test_edit_changes_name_filters_columns_and_sort(as_agent, agent, tickets):
@@ -181,7 +219,7 @@ def test_reorder_hide_and_delete(as_agent, agent):
     first = saved.create_view(actor=agent, name="First", filters={})
     second = saved.create_view(actor=agent, name="Second", filters={})
     as_agent.post(f"/desk/views/{second.pk}/manage/", {"action": "up"})
-    assert list(saved.views_for(agent).values_list("name", flat=True)) == ["Second", "First"]
+    assert [v.name for v in saved.sidebar_views(agent)] == ["Second", "First"]
     as_agent.post(f"/desk/views/{first.pk}/manage/", {"action": "hide"})
     sidebar = as_agent.get("/desk/").text
     assert "Second" in sidebar

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -59,6 +60,14 @@ def _params(request: HttpRequest, view: SavedView | None) -> QueryDict:
     return params
 
 
+MORE_FILTERS = (
+    "type",
+    "category",
+    "organization",
+    *(f"{d}{part}" for d in ("created", "updated") for part in ("", "_from", "_to")),
+)
+
+
 @agent_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = desk_user(request)
@@ -97,19 +106,24 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "show": {column["key"]: True for column in columns},
         "filtered": any(filters.get(name) not in (None, "") for name in form.fields),
+        "more_filtered": any(filters.get(name) for name in MORE_FILTERS),
         "bulk": BulkForm(),
     }
+    effective = {
+        **{name: params[name] for name in form.fields if params.get(name)},
+        **({"group": group} if group else {}),
+        **({"queue": queue} if queue else {}),
+    }
+    context["bulk_query"] = urlencode(effective)
+    if page.next_cursor or page.previous_cursor:  # more than a page: offer "all N matching"
+        context["matching_count"] = listing.capped_count(tickets, listing.MATCHING_COUNT_CAP)
     if is_htmx(request) and request.headers.get("HX-Target") == "results":
         return render(request, "desk/list.html#results", context)
-    views = [v for v in saved.views_for(user).order_by("-shared", "position", "id") if not v.hidden]
+    views = [v for v in saved.sidebar_views(user) if not v.hidden_here]  # type: ignore[attr-defined]
     context["counts"] = listing.group_counts(user)
     context["groups"] = StatusGroup.choices
     context["views"] = views
     context["view_counts"] = saved.view_counts(user, views)
     context["may_share"] = saved.may_share(user)
-    context["save_params"] = {
-        **{name: params[name] for name in form.fields if params.get(name)},
-        **({"group": group} if group else {}),
-        **({"queue": queue} if queue else {}),
-    }
+    context["save_params"] = effective
     return render(request, "desk/list.html", context)

@@ -20,14 +20,18 @@ from relaydesk.savedviews import services
 from relaydesk.savedviews.models import SavedView
 
 
-def _managed(request: HttpRequest, view_id: int) -> SavedView:
-    """A view this person may change; one they cannot even see is unknown to them."""
-    user = desk_user(request)
+def _offered(request: HttpRequest, view_id: int) -> SavedView:
+    """A view offered to this person; one they cannot even see is unknown to them."""
     try:
-        view = services.views_for(user).get(pk=view_id)
+        return services.views_for(desk_user(request)).get(pk=view_id)
     except SavedView.DoesNotExist:
         raise Http404(_("No such view.")) from None
-    if not services.may_manage(user, view):
+
+
+def _managed(request: HttpRequest, view_id: int) -> SavedView:
+    """A view this person may change."""
+    view = _offered(request, view_id)
+    if not services.may_manage(desk_user(request), view):
         raise PermissionDenied(_("You may not change this view."))
     return view
 
@@ -57,13 +61,13 @@ def _opened(view: SavedView) -> str:
 @agent_required
 def view_list(request: HttpRequest) -> HttpResponse:
     user = desk_user(request)
-    views = list(services.views_for(user).select_related("owner"))
+    views = services.sidebar_views(user)
     for view in views:
         view.description = describe(view.filters)  # type: ignore[attr-defined]
+        view.managed = services.may_manage(user, view)  # type: ignore[attr-defined]
     context = {
         "personal": [v for v in views if not v.shared],
         "shared": [v for v in views if v.shared],
-        "may_share": services.may_share(user),
     }
     return render(request, "desk/views.html", context)
 
@@ -143,15 +147,16 @@ def edit(request: HttpRequest, view_id: int) -> HttpResponse:
 @agent_required
 @require_POST
 def manage(request: HttpRequest, view_id: int) -> HttpResponse:
-    """The buttons of the views page: up, down, hide, show, delete."""
+    """The buttons of the views page: up, down, hide, show (in this person's own sidebar, for
+    any view offered to them) and delete (for those who manage the view)."""
     actor = desk_user(request)
+    view = _offered(request, view_id)
+    action = request.POST.get("action", "")
     try:
-        view = _managed(request, view_id)
-        action = request.POST.get("action", "")
         if action in ("up", "down"):
             services.move_view(view, actor=actor, up=action == "up")
         elif action in ("hide", "show"):
-            services.update_view(view, actor=actor, hidden=action == "hide")
+            services.hide_view(view, user=actor, hidden=action == "hide")
         elif action == "delete":
             services.delete_view(view, actor=actor)
             messages.success(request, _("The view is deleted."))

@@ -1,5 +1,7 @@
 """Replies find their ticket: headers, subject token, signed reply address (CH3)."""
 
+from datetime import timedelta
+
 import pytest
 
 from relaydesk.mail import ingest
@@ -75,6 +77,18 @@ def test_a_reply_to_a_closed_ticket_opens_a_new_one(first, agent):
     raw = make_mail(subject=f"Re: [#{first.number}]")
     assert ingest.receive(raw) == Outcome.CREATED
     assert InboundMail.objects.get(outcome=Outcome.CREATED, related_ticket=first)
+
+
+def test_a_reply_to_an_archived_ticket_opens_a_new_linked_one(first, agent):
+    from relaydesk.tickets.archive import archive_closed
+
+    services.update_ticket(first, actor=agent, status=StatusCategory.CLOSED)
+    Ticket.objects.filter(pk=first.pk).update(updated_at=first.updated_at - timedelta(days=100))
+    assert archive_closed(after_days=90) == 1
+    raw = make_mail(subject=f"Re: [#{first.number}]", body="It broke again")
+    assert ingest.receive(raw) == Outcome.CREATED
+    assert InboundMail.objects.get(outcome=Outcome.CREATED, related_ticket=first)
+    assert first.messages.count() == 1
 
 
 def test_a_colleague_copied_on_the_ticket_may_reply(mailbox, customer, colleague):

@@ -137,3 +137,53 @@ def test_deleting_a_ticket_removes_its_document(agent, open_ticket):
 def test_a_typo_in_the_subject_still_finds_it(agent, open_ticket):
     ticket = open_ticket("Printer on fire", "Smoke.")
     assert found(agent, "printre") == [ticket.pk]
+
+
+def test_relevance_ranks_the_newest_matches_only(agent, open_ticket, monkeypatch):
+    """The documented bound: a common word is ranked among its newest RANK_CANDIDATES
+    matches; an older, better match is still found by date order and by narrower words."""
+    best_but_old = open_ticket("Modem modem modem", "The modem again.")
+    newer = [open_ticket(f"Case {n}", "A modem question.") for n in range(3)]
+    monkeypatch.setattr(service, "RANK_CANDIDATES", 3)
+    assert set(found(agent, "modem")) == {t.pk for t in newer}
+    assert best_but_old.pk in found(agent, "modem", sort="date")
+    monkeypatch.setattr(service, "RANK_CANDIDATES", 10)
+    assert found(agent, "modem")[0] == best_but_old.pk
+
+
+def test_a_number_at_the_edges(agent, open_ticket):
+    ticket = open_ticket("Numbered", "Body.")
+    assert service.ticket_for_number(agent, f"  #{ticket.number} ") == ticket
+    assert service.ticket_for_number(agent, f"0{ticket.number}") == ticket
+    assert service.ticket_for_number(agent, "9" * 18) is None
+    assert service.ticket_for_number(agent, "9" * 19) is None  # too long: searched as a word
+    assert service.ticket_for_number(agent, f"{ticket.number}x") is None
+
+
+def test_an_email_at_the_edges(agent, customer, open_ticket):
+    ticket = open_ticket("Mailed", "Body.")
+    assert found(agent, f"  {customer.email.upper()}  ") == [ticket.pk]
+    assert found(agent, "nobody@nowhere.test") == []
+    assert found(agent, "carol@acme") == [ticket.pk]  # not an address: the words Carol, Acme
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="column statistics")
+def test_rare_words_come_from_the_index_and_common_ones_from_the_walk(
+    agent, other_agent, open_ticket, monkeypatch
+):
+    from relaydesk.search import backends
+
+    tickets = [open_ticket(f"Case {n}", f"Please help with case {n}.") for n in range(120)]
+    rare = open_ticket("Lantern", "A zanzibarite lantern, please.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    monkeypatch.setattr(backends, "_common", (0.0, frozenset()))  # read the statistics anew
+    engine = backends.backend()
+    assert engine.few_matches("zanzibarite", notes=True, cap=10) == [rare.pk]
+    assert engine.few_matches("please", notes=True, cap=100) is None  # common: walk
+    assert engine.few_matches("zanzibarit", notes=True, cap=10) == [rare.pk]  # a typo
+    assert found(agent, "zanzibarite") == [rare.pk]
+    assert found(other_agent, "zanzibarite") == []  # the index's ids still pass the door
+    assert len(found(agent, "please", size=200)) == len(tickets) + 1
+    monkeypatch.setattr(service, "FEW_MATCHES", 0)  # too many for the index path: the walk
+    assert found(agent, "zanzibarite") == [rare.pk]
