@@ -75,7 +75,7 @@ class Page:
 def group_counts(user: User) -> dict[str, int]:
     """Exact counts for the sidebar over what this person may see, from the ticket tally
     (a few hundred rows, kept by triggers) rather than from the tickets themselves."""
-    counts = dict.fromkeys((*GROUP_STATUSES, "mine", "unassigned"), 0)
+    counts = dict.fromkeys((*GROUP_STATUSES, ARCHIVED, "mine", "unassigned"), 0)
     totals = (
         visible_tallies(user)
         .values("status", "assignee_key")
@@ -83,7 +83,7 @@ def group_counts(user: User) -> dict[str, int]:
         .values_list("status", "assignee_key", "total")
     )
     for status, assignee_key, total in totals:
-        counts[STATUS_GROUP[status]] += total
+        counts[STATUS_GROUP.get(status, ARCHIVED)] += total
         if status in OPEN_STATUSES and assignee_key in (0, user.pk):
             counts["mine" if assignee_key else "unassigned"] += total
     return counts

@@ -89,9 +89,7 @@ def status_badge(ticket: Ticket) -> SafeString:
     )
     if ticket.archived_at is None:
         return badge
-    return format_html(
-        '{} <span class="badge status-archived">{}</span>', badge, _("Archived")
-    )
+    return format_html('{} <span class="badge status-archived">{}</span>', badge, _("Archived"))
 
 
 @register.filter

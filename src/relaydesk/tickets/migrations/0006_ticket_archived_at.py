@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('tickets', '0003_sla_due_indexes'),
+        ('tickets', '0005_merge_split_link_snooze'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
