@@ -243,6 +243,8 @@ class Ticket(models.Model):
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    # When the status category last changed: the clock of time rules ("pending for 5 days").
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -272,6 +274,8 @@ class Ticket(models.Model):
             models.Index(fields=["channel", "-updated_at"], name="ticket_channel"),
             # The desk's sidebar counts: an index-only range scan over the open statuses.
             models.Index(fields=["status", "department", "assignee"], name="ticket_counts"),
+            # Time rules' candidates: tickets in a status since before a cutoff.
+            models.Index(fields=["status", "status_changed_at"], name="ticket_status_since"),
             # SLA due times (DESIGN rule 4): only tickets with a running clock are indexed.
             *(
                 models.Index(
