@@ -1,6 +1,6 @@
 """The demo's automation: Support hands out tickets by least load with caps, Sales by round
-robin; agents with skills and languages; a few triggers and time rules a new user can watch at work; shared
-canned responses and macros."""
+robin; agents with skills and languages; a few triggers and time rules a new user can watch at
+work; shared canned responses and macros."""
 
 from __future__ import annotations
 
