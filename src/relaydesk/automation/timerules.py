@@ -68,6 +68,7 @@ def run_rule(rule: TimeRule, *, now: dt.datetime) -> int:
     conditions = [(c.field, c.operator, c.value) for c in rule.conditions.all()]
     actions = [(a.kind, a.value) for a in rule.actions.all()]
     remember_misses = not rules.time_dependent(conditions)
+    reads = {field for field, _op, _value in conditions}
     acted = 0
     after: tuple[dt.datetime, int] | None = None
     while True:
@@ -76,7 +77,7 @@ def run_rule(rule: TimeRule, *, now: dt.datetime) -> int:
             batch = batch.filter(
                 Q(**{f"{column}__gt": after[0]}) | Q(**{column: after[0], "id__gt": after[1]})
             )
-        tickets = list(rules.loaded(batch)[:BATCH])
+        tickets = list(rules.loaded(batch, reads)[:BATCH])
         if not tickets:
             return acted
         after = (getattr(tickets[-1], column), tickets[-1].pk)

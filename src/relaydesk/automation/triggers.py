@@ -53,8 +53,9 @@ def run(ticket_id: int, lines: list[TicketEvent], fired: set[tuple[int, int]]) -
     candidates = compiled.active_triggers(on)
     if not candidates:
         return
+    reads = {field for trigger in candidates for field, _op, _value in trigger.conditions}
     with translation.override(settings.LANGUAGE_CODE):  # history and errors in one language
-        ticket = _load(ticket_id)
+        ticket = _load(ticket_id, reads)
         for trigger in candidates:
             if (trigger.pk, ticket_id) in fired:
                 continue
@@ -66,8 +67,9 @@ def run(ticket_id: int, lines: list[TicketEvent], fired: set[tuple[int, int]]) -
                 rules.perform(list(trigger.actions), ticket, cause=cause)
             except ValidationError as error:
                 rules.record_error(Trigger, trigger.pk, ticket, "; ".join(error.messages))
-            ticket = _load(ticket_id)  # as the trigger (or the rules it set off) left it
+            ticket = _load(ticket_id, reads)  # as the trigger (or the rules it set off) left it
 
 
-def _load(ticket_id: int) -> Ticket:
-    return rules.loaded(Ticket.objects.filter(pk=ticket_id)).get()
+def _load(ticket_id: int, reads: set[str]) -> Ticket:
+    """The ticket with what the conditions read; the actions load what they need."""
+    return rules.loaded(Ticket.objects.filter(pk=ticket_id), reads).get()

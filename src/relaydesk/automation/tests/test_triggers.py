@@ -300,3 +300,45 @@ def test_dry_run_lists_matching_tickets_without_changing_them(admin_user, suppor
     matched, tested = auto.dry_run(trigger, actor=admin_user)
     assert (matched, tested) == ([high], 2)
     assert fresh(high).priority == Priority.HIGH
+
+
+def test_many_triggers_cost_a_fixed_number_of_queries(admin_user, support, open_ticket):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from relaydesk.automation import triggers
+    from relaydesk.tickets.models import TicketEvent
+
+    for n in range(40):
+        rule(
+            admin_user,
+            name=f"Rule {n}",
+            position=n,
+            conditions=[("channel", "is", "email"), ("department", "is", "Support")],
+            actions=[("add_tags", f"t{n}")],
+        )
+    ticket = open_ticket(support)
+    lines = list(TicketEvent.objects.filter(ticket=ticket))
+    triggers.run(ticket.pk, lines, set())  # compiles the rules once for this process
+    with CaptureQueriesContext(connection) as queries:
+        triggers.run(ticket.pk, lines, set())
+    assert len(queries) == 2  # the rules' version, the ticket with its department
+
+
+def test_an_edited_trigger_is_used_at_the_next_action(admin_user, support, open_ticket):
+    trigger = rule(admin_user, conditions=[("channel", "is", "email")], actions=[("add_tags", "a")])
+    assert "a" not in open_ticket(support).tags.values_list("name", flat=True)
+    auto.save_trigger(
+        actor=admin_user,
+        trigger=trigger,
+        name="Rule",
+        on=TriggerOn.CREATED,
+        match="all",
+        is_active=True,
+        position=0,
+        conditions=[("channel", "is", "portal")],
+        actions=[("add_tags", "a")],
+    )
+    assert "a" in open_ticket(support).tags.values_list("name", flat=True)
+    Trigger.objects.filter(pk=trigger.pk).delete()
+    assert "a" not in open_ticket(support).tags.values_list("name", flat=True)
