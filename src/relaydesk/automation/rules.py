@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from relaydesk.accounts.models import STAFF_ROLES, Department, User
 from relaydesk.automation import placeholders
 from relaydesk.automation.models import TimeRule, Trigger
+from relaydesk.mail.models import InboundMail, Mailbox
+from relaydesk.sla import calendars
 from relaydesk.tickets import events, services
 from relaydesk.tickets.models import (
     PUBLIC_MESSAGE_KINDS,
@@ -98,14 +100,41 @@ def loaded(tickets: QuerySet[Ticket], fields: Iterable[str] | None = None) -> Qu
     related = [RELATED[f] for f in sorted(wanted & RELATED.keys())]
     if related:
         tickets = tickets.select_related(*related)
-    if "tag" in wanted:
+    if wanted & {"tag", "business_hours"}:  # an SLA policy may match on tags
         tickets = tickets.prefetch_related("tags")
+    if "mailbox" in wanted:
+        tickets = tickets.annotate(inbound_mailbox=_mailbox_name())
     if "body" in wanted:
         latest = Message.objects.filter(ticket=OuterRef("pk"), kind__in=PUBLIC_MESSAGE_KINDS)
         tickets = tickets.annotate(
             last_public_text=Subquery(latest.order_by("-id").values("body_text")[:1])
         )
     return tickets
+
+
+def _mailbox_name() -> Subquery:
+    mails = InboundMail.objects.filter(ticket=OuterRef("pk"), mailbox__isnull=False)
+    return Subquery(mails.order_by("-id").values("mailbox__name")[:1])
+
+
+def _mailbox(ticket: Ticket) -> list[str]:
+    """The mailbox the ticket's latest mail came in through."""
+    if hasattr(ticket, "inbound_mailbox"):
+        name = ticket.inbound_mailbox
+    else:
+        name = Ticket.objects.filter(pk=ticket.pk).values_list(_mailbox_name()).get()[0]
+    return [name] if name else []
+
+
+def _business_hours(ticket: Ticket) -> list[str]:
+    """ "yes" while the business hours of the SLA policy that applies to the ticket are open
+    (around the clock when no policy applies or it has no calendar), else "no"."""
+    policy = calendars.match(ticket, frozenset(tag.pk for tag in ticket.tags.all()))
+    if policy is None:
+        return ["yes"]
+    now = timezone.now()
+    first = next(iter(policy.hours.intervals(now)), None)
+    return ["yes" if first is not None and first[0] <= now else "no"]
 
 
 def _last_public_text(ticket: Ticket) -> list[str]:
@@ -184,6 +213,19 @@ FIELDS: dict[str, Field] = {
     ),
     "subject": Field(gettext_lazy("Subject"), lambda t: [t.subject], operators=tuple(OPERATORS)),
     "body": Field(gettext_lazy("Latest message"), _last_public_text, operators=tuple(OPERATORS)),
+    "mailbox": Field(
+        gettext_lazy("Mailbox it came in through"),
+        _mailbox,
+        check=_known(
+            lambda: Mailbox.objects.values_list("name", flat=True),
+            _("There is no mailbox “%(value)s”."),
+        ),
+    ),
+    "business_hours": Field(
+        gettext_lazy("In business hours now (yes, no)"),
+        _business_hours,
+        check=_known(lambda: ["yes", "no"], _("Write yes or no, not “%(value)s”.")),
+    ),
     "language": Field(
         gettext_lazy("Language"),
         lambda t: [t.language] if t.language else [],
@@ -193,7 +235,7 @@ FIELDS: dict[str, Field] = {
 
 
 # Fields whose answer changes with the clock, not only with the ticket.
-CLOCK_FIELDS: set[str] = set()
+CLOCK_FIELDS = {"business_hours"}
 
 
 def time_dependent(conditions: Iterable[tuple[str, str, str]]) -> bool:
@@ -231,7 +273,7 @@ def check_condition(field: str, operator: str, value: str) -> None:
         )
     if len(value) > 500:
         raise ValidationError(_("A condition's value is at most 500 characters."))
-    if value and spec.check is not None:
+    if spec.check is not None and (value or field in CLOCK_FIELDS):
         spec.check(value)
 
 

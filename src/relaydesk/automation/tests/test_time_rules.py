@@ -264,3 +264,12 @@ def test_two_workers_at_once_act_once(admin_user, agent, customer, support):
     for ticket in tickets:
         assert len(replies(ticket)) == 1
     assert TimeRuleMark.objects.filter(fired=True).count() == 4
+
+
+@pytest.mark.django_db
+def test_a_clock_condition_is_tested_again_every_run(admin_user, agent, ticket):
+    rule = time_rule(admin_user, conditions=[("business_hours", "is", "no")])
+    set_status(ticket, agent, StatusCategory.PENDING)
+    assert timerules.run_all(now=later(days=6)) == 0  # no SLA policy: always open
+    assert not TimeRuleMark.objects.filter(rule=rule).exists()
+    assert list(timerules.due(rule, now=later(days=6))) == [ticket]

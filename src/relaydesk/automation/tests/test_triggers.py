@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,6 +84,8 @@ def test_everything_from_the_portal_goes_to_one_operator(admin_user, support, op
         (("language", "is", "ru"), False),
         (("custom:serial", "is", "SN-1"), True),
         (("custom:serial", "contains", "sn"), True),
+        (("business_hours", "is", "yes"), True),  # no SLA policy: open around the clock
+        (("business_hours", "is", "no"), False),
     ],
 )
 def test_each_condition(admin_user, support, open_ticket, condition, hit):
@@ -342,3 +346,61 @@ def test_an_edited_trigger_is_used_at_the_next_action(admin_user, support, open_
     assert "a" in open_ticket(support).tags.values_list("name", flat=True)
     Trigger.objects.filter(pk=trigger.pk).delete()
     assert "a" not in open_ticket(support).tags.values_list("name", flat=True)
+
+
+def test_business_hours_follow_the_ticket_sla_calendar(admin_user, support, open_ticket):
+    from relaydesk.sla.models import Calendar, Policy
+
+    closed = Calendar.objects.create(name="Never open", time_zone="UTC")  # no ranges
+    Policy.objects.create(name="All", position=1, calendar=closed)
+    rule(admin_user, conditions=[("business_hours", "is", "no")], actions=[("add_tags", "late")])
+    assert "late" in open_ticket(support).tags.values_list("name", flat=True)
+    Calendar.objects.create(name="Always", time_zone="UTC")
+    always = Calendar.objects.get(name="Always")
+    for day in range(7):
+        always.ranges.create(weekday=day, start=dt.time(0), end=dt.time(0))
+    Policy.objects.filter(name="All").update(calendar=always)
+    from relaydesk.sla import calendars
+
+    calendars.forget()
+    assert "late" not in open_ticket(support).tags.values_list("name", flat=True)
+
+
+def test_mailbox_condition(admin_user, support, customer, committed):
+    from relaydesk.mail.models import InboundMail, Mailbox
+
+    billing = Mailbox.objects.create(name="Billing box", address="billing@example.com")
+    rule(
+        admin_user,
+        on=TriggerOn.UPDATED,
+        conditions=[("mailbox", "is", "billing box")],
+        actions=[("add_tags", "from-billing")],
+    )
+    ticket = committed(
+        services.create_ticket,
+        actor=customer,
+        requester=customer,
+        subject="Invoice",
+        body=services.Body("x"),
+        channel=Channel.EMAIL,
+        department=support,
+    )
+    InboundMail.objects.create(
+        sha256="0" * 64, raw=b"", size=0, source="smtp", mailbox=billing, ticket=ticket
+    )
+    committed(services.automated_update, fresh(ticket), priority=Priority.HIGH)
+    assert "from-billing" in fresh(ticket).tags.values_list("name", flat=True)
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        (("mailbox", "is", "nowhere"), "no mailbox"),
+        (("business_hours", "is", "maybe"), "yes or no"),
+        (("business_hours", "is", ""), "yes or no"),
+    ],
+)
+def test_new_conditions_refuse_unknown_values(admin_user, condition, message):
+    with pytest.raises(ValidationError) as refused:
+        rule(admin_user, conditions=[condition], actions=[("add_tags", "x")])
+    assert message in str(refused.value)
