@@ -38,6 +38,8 @@ from relaydesk.tickets.models import (
     TicketType,
 )
 from relaydesk.tickets.services import clean_tag_names
+from relaydesk.webhooks import outbox
+from relaydesk.webhooks.models import Endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -309,6 +311,7 @@ ACTIONS: dict[str, Any] = {
     "set_custom_field": gettext_lazy("Set custom field (key=value)"),
     "add_note": gettext_lazy("Add an internal note"),
     "reply": gettext_lazy("Reply to the customer"),
+    "call_webhook": gettext_lazy("Call a webhook (endpoint's name)"),
 }
 
 
@@ -375,6 +378,13 @@ def _text(value: str) -> str:
     return value
 
 
+def _endpoint(value: str) -> Endpoint:
+    found = Endpoint.objects.filter(name__iexact=value.strip(), is_active=True).first()
+    if found is None:
+        raise ValidationError(_("There is no active webhook “%(value)s”.") % {"value": value})
+    return found
+
+
 RESOLVERS: dict[str, Callable[[str], Any]] = {
     "set_department": _department,
     "set_assignee": _agent,
@@ -387,6 +397,7 @@ RESOLVERS: dict[str, Callable[[str], Any]] = {
     "set_custom_field": _custom,
     "add_note": _text,
     "reply": _text,
+    "call_webhook": _endpoint,
 }
 
 
@@ -407,12 +418,14 @@ class Plan:
     changes: dict[str, Any]
     notes: list[str]
     replies: list[str]
+    webhooks: list[Endpoint]
 
 
 def plan(actions: list[tuple[str, str]], ticket: Ticket) -> Plan:
     changes: dict[str, Any] = {}
     notes: list[str] = []
     replies: list[str] = []
+    webhooks: list[Endpoint] = []
     tags: list[str] | None = None
     names = {
         "set_department": "department",
@@ -439,9 +452,11 @@ def plan(actions: list[tuple[str, str]], ticket: Ticket) -> Plan:
             notes.append(placeholders.render(resolved, ticket=ticket))
         elif kind == "reply":
             replies.append(placeholders.render(resolved, ticket=ticket))
+        elif kind == "call_webhook":
+            webhooks.append(resolved)
     if tags is not None:
         changes["tags"] = tags
-    return Plan(changes, notes, replies)
+    return Plan(changes, notes, replies, webhooks)
 
 
 def perform(actions: list[tuple[str, str]], ticket: Ticket, *, cause: str) -> None:
@@ -456,6 +471,8 @@ def perform(actions: list[tuple[str, str]], ticket: Ticket, *, cause: str) -> No
             services.automated_message(ticket, text=text, internal=True)
         for text in plan_.replies:
             services.automated_message(ticket, text=text, internal=False)
+        for endpoint in plan_.webhooks:  # after the changes: the payload shows the result
+            outbox.rule_called(endpoint, ticket=ticket, rule=cause)
 
 
 def record_error(model: type[Trigger | TimeRule], pk: int, ticket: Ticket, message: str) -> None:

@@ -404,3 +404,34 @@ def test_new_conditions_refuse_unknown_values(admin_user, condition, message):
     with pytest.raises(ValidationError) as refused:
         rule(admin_user, conditions=[condition], actions=[("add_tags", "x")])
     assert message in str(refused.value)
+
+
+def test_call_a_webhook_writes_a_signed_delivery_to_the_outbox(admin_user, support, open_ticket):
+    from relaydesk.webhooks import outbox
+    from relaydesk.webhooks.models import Delivery
+
+    endpoint, _secret = outbox.create_endpoint(
+        actor=admin_user,
+        name="CRM",
+        url="https://crm.example.com/hook",
+        events=["ticket.time_logged"],  # the rule calls it whatever it subscribes to
+    )
+    rule(
+        admin_user,
+        name="Tell the CRM",
+        conditions=[("channel", "is", "portal")],
+        actions=[("set_priority", "high"), ("call_webhook", "crm")],
+    )
+    ticket = open_ticket(support)
+    delivery = Delivery.objects.get(endpoint=endpoint)
+    assert delivery.event_type == "rule.called"
+    assert delivery.payload["rule"] == "Trigger: Tell the CRM"
+    assert delivery.payload["ticket"]["number"] == ticket.number
+    assert delivery.payload["ticket"]["priority"] == "high"  # after the rule's changes
+    assert delivery.state == "pending"  # sent by the deliver task, never inside the rule
+
+
+def test_call_a_webhook_refuses_an_unknown_endpoint(admin_user):
+    with pytest.raises(ValidationError) as refused:
+        rule(admin_user, actions=[("call_webhook", "nowhere")])
+    assert "no active webhook" in str(refused.value)
