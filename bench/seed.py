@@ -306,7 +306,8 @@ class Seeder:
                 f"{assignee or '\\N'}\t{status}\t{priority}\t"
                 f"{rnd.choice(self.type_ids)}\t"
                 f"{rnd.choice(self.category_ids) if rnd.random() < 0.7 else '\\N'}\t"
-                f"{channel}\t{{}}\ten\t{responded}\t{solved}\t{_ts(created)}\t{_ts(updated)}\n"
+                f"{channel}\t{{}}\ten\t{responded}\t{solved}\t{_ts(created)}\t{_ts(updated)}\t"
+                f"{_ts(updated)}\n"  # the status last changed with the last message
             )
 
     def tag_lines(self) -> Iterator[str]:
@@ -402,6 +403,7 @@ def run(plan: Plan) -> float:
             "solved_at",
             "created_at",
             "updated_at",
+            "status_changed_at",
         )
         _step("tickets", Ticket, ticket_fields, seeder.ticket_lines())
         _step("ticket tags", Ticket.tags.through, ("ticket", "tag"), seeder.tag_lines())

@@ -181,15 +181,18 @@ def _sticky_agent(ticket: Ticket, department_id: int) -> int | None:
     )
 
 
-def _hand_over(ticket: Ticket, pool: Pool, candidate: Candidate) -> None:
+def _hand_over(
+    ticket: Ticket, pool: Pool, candidate: Candidate, *, agent: User | None = None
+) -> None:
+    """Assign through the service layer (history, SLA, webhooks as for any change). The
+    caller removes the ticket's queue entry."""
     mode = AssignmentMode(pool.routing.mode)
     with translation.override(settings.LANGUAGE_CODE):
         cause = _("Assignment: %(mode)s") % {"mode": mode.label}
     with events.caused_by(cause):
-        services.automated_update(ticket, assignee=User.objects.get(pk=candidate.user_id))
+        services.automated_update(ticket, assignee=agent or User.objects.get(pk=candidate.user_id))
     candidate.load += 1
     pool.routing.last_agent_id = candidate.user_id
-    QueueEntry.objects.filter(ticket=ticket).delete()
 
 
 @transaction.atomic
@@ -227,6 +230,7 @@ def route(
     candidate = pool.choose(needs, prefer=prefer)
     if candidate is not None:
         _hand_over(ticket, pool, candidate)
+        QueueEntry.objects.filter(ticket=ticket).delete()
         pool.routing.save(update_fields=["last_agent"])
         return True
     if ticket.assignee_id is None:
@@ -262,17 +266,23 @@ def _drain_batch(department_id: int) -> tuple[int, bool]:
     ).values_list("ticket_id", "tag__name"):
         tags.setdefault(ticket_id, []).append(name)
     skill_names = set(Skill.objects.values_list("name", flat=True))
+    # One statement each for the batch: its tickets, locked in id order, and its agents.
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("department")
+    tickets = locked.order_by("pk").in_bulk([e.ticket_id for e in entries])
+    agents = User.objects.in_bulk([c.user_id for c in pool.candidates])
     handed = 0
+    done: list[int] = []
     for entry in entries:
         if not pool.any_room:
             break
-        ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=entry.ticket_id)
+        ticket = tickets.get(entry.ticket_id)
         if (
-            ticket.assignee_id is not None
+            ticket is None
+            or ticket.assignee_id is not None
             or ticket.is_closed
-            or ticket.department_id != (department_id)
+            or ticket.department_id != department_id
         ):
-            entry.delete()  # assigned, solved or moved by hand meanwhile
+            done.append(entry.pk)  # assigned, solved or moved by hand meanwhile
             continue
         needs = Needs(
             skills=frozenset(skill_names.intersection(tags.get(ticket.pk, ()))),
@@ -280,7 +290,9 @@ def _drain_batch(department_id: int) -> tuple[int, bool]:
         )
         candidate = pool.choose(needs)
         if candidate is not None:
-            _hand_over(ticket, pool, candidate)
+            _hand_over(ticket, pool, candidate, agent=agents[candidate.user_id])
+            done.append(entry.pk)
             handed += 1
+    QueueEntry.objects.filter(pk__in=done).delete()
     pool.routing.save(update_fields=["last_agent"])
     return handed, handed > 0 and len(entries) == DRAIN_BATCH and pool.any_room

@@ -9,8 +9,16 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from relaydesk.automation import rules
-from relaydesk.automation.models import AssignmentMode, Availability, Match, TriggerOn
+from relaydesk.automation.models import (
+    AssignmentMode,
+    Availability,
+    Clock,
+    Match,
+    TimeRule,
+    TriggerOn,
+)
 from relaydesk.desk.forms import NoColon
+from relaydesk.tickets.models import StatusCategory
 
 
 class AvailabilityForm(NoColon, forms.Form):
@@ -61,6 +69,53 @@ class TriggerForm(NoColon, forms.Form):
         help_text=_("Lower runs first."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
+
+
+class TimeRuleForm(NoColon, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    status = forms.ChoiceField(label=_("Tickets that are"), choices=StatusCategory.choices)
+    clock = forms.ChoiceField(label=_("Clock"), choices=Clock.choices)
+    after = forms.IntegerField(label=_("Time"), min_value=1, max_value=100_000)
+    unit = forms.ChoiceField(
+        label=_("Unit"),
+        choices=[("minutes", _("minutes")), ("hours", _("hours")), ("days", _("days"))],
+    )
+    match = forms.ChoiceField(label=_("Match"), choices=Match.choices)
+    position = TriggerForm.base_fields["position"]
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    @staticmethod
+    def initial_for(rule: TimeRule | None) -> dict[str, Any]:
+        if rule is None:
+            return {
+                "status": "pending",
+                "clock": Clock.STATUS,
+                "after": 5,
+                "unit": "days",
+                "match": "all",
+                "position": 0,
+                "is_active": True,
+            }
+        unit = next(u for u in ("days", "hours", "minutes") if rule.minutes % UNITS[u] == 0)
+        return {
+            "name": rule.name,
+            "status": rule.status,
+            "clock": rule.clock,
+            "after": rule.minutes // UNITS[unit],
+            "unit": unit,
+            "match": rule.match,
+            "position": rule.position,
+            "is_active": rule.is_active,
+        }
+
+    def rule_fields(self) -> dict[str, Any]:
+        """The cleaned fields as `services.save_time_rule` takes them."""
+        data = dict(self.cleaned_data)
+        data["minutes"] = data.pop("after") * UNITS[data.pop("unit")]
+        return data
 
 
 class ConditionForm(NoColon, forms.Form):

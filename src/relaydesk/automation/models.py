@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relaydesk.accounts.models import Department, User
-from relaydesk.tickets.models import Ticket
+from relaydesk.tickets.models import StatusCategory, Ticket
 
 
 class Availability(models.TextChoices):
@@ -150,8 +151,90 @@ class Trigger(models.Model):
         return self.name
 
 
+class RulesVersion(models.Model):
+    """One row whose number is drawn anew on every change to triggers, their conditions and
+    actions: each process keeps its compiled triggers while it stays the same
+    (`automation.compiled`). Random rather than counted, so a rolled-back change never leaves
+    a number that an earlier set of rules had."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rules version")
+        verbose_name_plural = _("rules version")
+
+    def __str__(self) -> str:
+        return str(self.version)
+
+
+class Clock(models.TextChoices):
+    STATUS = "status", _("In the status for")
+    UPDATED = "updated", _("Not updated for")
+
+
+class TimeRule(models.Model):
+    """When a ticket has been in a status, or untouched, for a while and the conditions hold,
+    do the actions (AU2). The periodic job `automation.periodic.time_rules` runs them; each
+    rule acts at most once per ticket per episode (one stay in the status, or one quiet spell),
+    which `TimeRuleMark` records."""
+
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    status = models.CharField(_("status"), max_length=16, choices=StatusCategory)
+    clock = models.CharField(_("clock"), max_length=8, choices=Clock, default=Clock.STATUS)
+    minutes = models.PositiveIntegerField(_("after (minutes)"))
+    match = models.CharField(_("match"), max_length=3, choices=Match, default=Match.ALL)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("time rule")
+        verbose_name_plural = _("time rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def clock_column(self) -> str:
+        """The ticket column whose value starts an episode."""
+        return "status_changed_at" if self.clock == Clock.STATUS else "updated_at"
+
+
+class TimeRuleMark(models.Model):
+    """What a time rule did with a ticket in one episode (`episode` = the value of the rule's
+    clock column): it fired, or its conditions did not hold on the ticket as it was at `seen`
+    (its `updated_at`), so it needs no second look until the ticket changes. Inserting the fired
+    mark in the transaction of the actions is the claim: two workers never both act."""
+
+    rule = models.ForeignKey(TimeRule, on_delete=models.CASCADE, related_name="marks")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    episode = models.DateTimeField()
+    fired = models.BooleanField(default=False)
+    seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "ticket", "episode"], name="time_rule_mark_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} on {self.ticket_id} at {self.episode}"
+
+
 class Condition(models.Model):
-    trigger = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="conditions")
+    """One test of a trigger or a time rule (exactly one of the two)."""
+
+    trigger = models.ForeignKey(
+        Trigger, on_delete=models.CASCADE, related_name="conditions", null=True
+    )
+    time_rule = models.ForeignKey(
+        TimeRule, on_delete=models.CASCADE, related_name="conditions", null=True
+    )
     field = models.CharField(_("field"), max_length=60)
     operator = models.CharField(_("operator"), max_length=16)
     value = models.CharField(_("value"), max_length=500, blank=True)
@@ -160,13 +243,27 @@ class Condition(models.Model):
         ordering = ["id"]
         verbose_name = _("condition")
         verbose_name_plural = _("conditions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trigger__isnull=False, time_rule__isnull=True)
+                | Q(trigger__isnull=True, time_rule__isnull=False),
+                name="condition_of_one_rule",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.field} {self.operator} {self.value}"
 
 
 class Action(models.Model):
-    trigger = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="actions")
+    """One action of a trigger or a time rule (exactly one of the two)."""
+
+    trigger = models.ForeignKey(
+        Trigger, on_delete=models.CASCADE, related_name="actions", null=True
+    )
+    time_rule = models.ForeignKey(
+        TimeRule, on_delete=models.CASCADE, related_name="actions", null=True
+    )
     kind = models.CharField(_("action"), max_length=30)
     value = models.TextField(_("value"), max_length=5000, blank=True)
 
@@ -174,6 +271,13 @@ class Action(models.Model):
         ordering = ["id"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trigger__isnull=False, time_rule__isnull=True)
+                | Q(trigger__isnull=True, time_rule__isnull=False),
+                name="action_of_one_rule",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.value[:40]}"

@@ -7,28 +7,41 @@ channel and language by code, the requester by email. They are checked when the 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relaydesk.accounts.models import Department, User
+from relaydesk.accounts.models import STAFF_ROLES, Department, User
 from relaydesk.automation import placeholders
+from relaydesk.automation.models import TimeRule, Trigger
+from relaydesk.mail.models import InboundMail, Mailbox
+from relaydesk.sla import calendars
+from relaydesk.tickets import events, services
 from relaydesk.tickets.models import (
     PUBLIC_MESSAGE_KINDS,
     Category,
     Channel,
     CustomField,
+    Message,
     Priority,
     StatusCategory,
     Ticket,
     TicketType,
 )
 from relaydesk.tickets.services import clean_tag_names
+from relaydesk.webhooks import outbox
+from relaydesk.webhooks.models import Endpoint
+
+logger = logging.getLogger(__name__)
 
 IS, IS_NOT, CONTAINS, NOT_CONTAINS = "is", "is_not", "contains", "not_contains"
 OPERATORS = {
@@ -69,9 +82,69 @@ def _known(names: Callable[[], Iterable[str]], message: str) -> Callable[[str], 
     return check
 
 
+# What each condition field reads beyond the ticket's own columns.
+RELATED = {
+    "department": "department",
+    "type": "type",
+    "category": "category__parent",
+    "requester": "requester",
+    "organization": "organization",
+    "assignee": "assignee",
+}
+
+
+def loaded(tickets: QuerySet[Ticket], fields: Iterable[str] | None = None) -> QuerySet[Ticket]:
+    """Tickets with everything these condition fields read (all of them by default), in a
+    fixed number of queries however many rules test them: the related rows, the tags and the
+    latest public message's text. A leaner query costs less to build and run, which is most
+    of what a trigger check costs."""
+    wanted = set(FIELDS) if fields is None else set(fields)
+    related = [RELATED[f] for f in sorted(wanted & RELATED.keys())]
+    if related:
+        tickets = tickets.select_related(*related)
+    if wanted & {"tag", "business_hours"}:  # an SLA policy may match on tags
+        tickets = tickets.prefetch_related("tags")
+    if "mailbox" in wanted:
+        tickets = tickets.annotate(inbound_mailbox=_mailbox_name())
+    if "body" in wanted:
+        latest = Message.objects.filter(ticket=OuterRef("pk"), kind__in=PUBLIC_MESSAGE_KINDS)
+        tickets = tickets.annotate(
+            last_public_text=Subquery(latest.order_by("-id").values("body_text")[:1])
+        )
+    return tickets
+
+
+def _mailbox_name() -> Subquery:
+    mails = InboundMail.objects.filter(ticket=OuterRef("pk"), mailbox__isnull=False)
+    return Subquery(mails.order_by("-id").values("mailbox__name")[:1])
+
+
+def _mailbox(ticket: Ticket) -> list[str]:
+    """The mailbox the ticket's latest mail came in through."""
+    if hasattr(ticket, "inbound_mailbox"):
+        name = ticket.inbound_mailbox
+    else:
+        name = Ticket.objects.filter(pk=ticket.pk).values_list(_mailbox_name()).get()[0]
+    return [name] if name else []
+
+
+def _business_hours(ticket: Ticket) -> list[str]:
+    """ "yes" while the business hours of the SLA policy that applies to the ticket are open
+    (around the clock when no policy applies or it has no calendar), else "no"."""
+    policy = calendars.match(ticket, frozenset(tag.pk for tag in ticket.tags.all()))
+    if policy is None:
+        return ["yes"]
+    now = timezone.now()
+    first = next(iter(policy.hours.intervals(now)), None)
+    return ["yes" if first is not None and first[0] <= now else "no"]
+
+
 def _last_public_text(ticket: Ticket) -> list[str]:
-    message = ticket.messages.filter(kind__in=PUBLIC_MESSAGE_KINDS).order_by("-id").first()
-    return [message.body_text] if message else []
+    text = getattr(ticket, "last_public_text", None)
+    if text is None and not hasattr(ticket, "last_public_text"):  # not loaded by `loaded`
+        message = ticket.messages.filter(kind__in=PUBLIC_MESSAGE_KINDS).order_by("-id").first()
+        text = message.body_text if message else None
+    return [text] if text is not None else []
 
 
 def _languages() -> set[str]:
@@ -127,6 +200,14 @@ FIELDS: dict[str, Field] = {
         lambda t: [t.requester.email],
         operators=tuple(OPERATORS),
     ),
+    "assignee": Field(
+        gettext_lazy("Assignee's email (empty: unassigned)"),
+        lambda t: [t.assignee.email] if t.assignee else [],
+        check=_known(
+            lambda: User.objects.filter(role__in=STAFF_ROLES).values_list("email", flat=True),
+            _("There is no agent “%(value)s”."),
+        ),
+    ),
     "organization": Field(
         gettext_lazy("Organization"),
         lambda t: [t.organization.name] if t.organization else [],
@@ -134,12 +215,33 @@ FIELDS: dict[str, Field] = {
     ),
     "subject": Field(gettext_lazy("Subject"), lambda t: [t.subject], operators=tuple(OPERATORS)),
     "body": Field(gettext_lazy("Latest message"), _last_public_text, operators=tuple(OPERATORS)),
+    "mailbox": Field(
+        gettext_lazy("Mailbox it came in through"),
+        _mailbox,
+        check=_known(
+            lambda: Mailbox.objects.values_list("name", flat=True),
+            _("There is no mailbox “%(value)s”."),
+        ),
+    ),
+    "business_hours": Field(
+        gettext_lazy("In business hours now (yes, no)"),
+        _business_hours,
+        check=_known(lambda: ["yes", "no"], _("Write yes or no, not “%(value)s”.")),
+    ),
     "language": Field(
         gettext_lazy("Language"),
         lambda t: [t.language] if t.language else [],
         check=_known(_languages, _("Unknown language “%(value)s”.")),
     ),
 }
+
+
+# Fields whose answer changes with the clock, not only with the ticket.
+CLOCK_FIELDS = {"business_hours"}
+
+
+def time_dependent(conditions: Iterable[tuple[str, str, str]]) -> bool:
+    return any(field in CLOCK_FIELDS for field, _op, _value in conditions)
 
 
 def field_choices() -> list[tuple[str, str]]:
@@ -173,7 +275,7 @@ def check_condition(field: str, operator: str, value: str) -> None:
         )
     if len(value) > 500:
         raise ValidationError(_("A condition's value is at most 500 characters."))
-    if value and spec.check is not None:
+    if spec.check is not None and (value or field in CLOCK_FIELDS):
         spec.check(value)
 
 
@@ -209,6 +311,7 @@ ACTIONS: dict[str, Any] = {
     "set_custom_field": gettext_lazy("Set custom field (key=value)"),
     "add_note": gettext_lazy("Add an internal note"),
     "reply": gettext_lazy("Reply to the customer"),
+    "call_webhook": gettext_lazy("Call a webhook (endpoint's name)"),
 }
 
 
@@ -275,6 +378,13 @@ def _text(value: str) -> str:
     return value
 
 
+def _endpoint(value: str) -> Endpoint:
+    found = Endpoint.objects.filter(name__iexact=value.strip(), is_active=True).first()
+    if found is None:
+        raise ValidationError(_("There is no active webhook “%(value)s”.") % {"value": value})
+    return found
+
+
 RESOLVERS: dict[str, Callable[[str], Any]] = {
     "set_department": _department,
     "set_assignee": _agent,
@@ -287,6 +397,7 @@ RESOLVERS: dict[str, Callable[[str], Any]] = {
     "set_custom_field": _custom,
     "add_note": _text,
     "reply": _text,
+    "call_webhook": _endpoint,
 }
 
 
@@ -307,12 +418,14 @@ class Plan:
     changes: dict[str, Any]
     notes: list[str]
     replies: list[str]
+    webhooks: list[Endpoint]
 
 
 def plan(actions: list[tuple[str, str]], ticket: Ticket) -> Plan:
     changes: dict[str, Any] = {}
     notes: list[str] = []
     replies: list[str] = []
+    webhooks: list[Endpoint] = []
     tags: list[str] | None = None
     names = {
         "set_department": "department",
@@ -339,6 +452,32 @@ def plan(actions: list[tuple[str, str]], ticket: Ticket) -> Plan:
             notes.append(placeholders.render(resolved, ticket=ticket))
         elif kind == "reply":
             replies.append(placeholders.render(resolved, ticket=ticket))
+        elif kind == "call_webhook":
+            webhooks.append(resolved)
     if tags is not None:
         changes["tags"] = tags
-    return Plan(changes, notes, replies)
+    return Plan(changes, notes, replies, webhooks)
+
+
+def perform(actions: list[tuple[str, str]], ticket: Ticket, *, cause: str) -> None:
+    """Do a rule's actions on the ticket as one automated action; every history line names
+    the rule (`cause`). A refused action (its department was deleted, its agent left) raises
+    `ValidationError` and nothing of the rule's changes is kept."""
+    with transaction.atomic(), events.caused_by(cause):
+        plan_ = plan(actions, ticket)
+        if plan_.changes:
+            services.automated_update(ticket, **plan_.changes)
+        for text in plan_.notes:
+            services.automated_message(ticket, text=text, internal=True)
+        for text in plan_.replies:
+            services.automated_message(ticket, text=text, internal=False)
+        for endpoint in plan_.webhooks:  # after the changes: the payload shows the result
+            outbox.rule_called(endpoint, ticket=ticket, rule=cause)
+
+
+def record_error(model: type[Trigger | TimeRule], pk: int, ticket: Ticket, message: str) -> None:
+    """Keep a rule's failure on the rule, where its screen shows it."""
+    logger.warning("%s %s failed on ticket %s: %s", model.__name__, pk, ticket.number, message)
+    model.objects.filter(pk=pk).update(
+        last_error=f"#{ticket.number}: {message}"[:1000], last_error_at=timezone.now()
+    )

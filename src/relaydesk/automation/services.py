@@ -13,20 +13,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import Access, Department, Membership, Role, User
-from relaydesk.automation import assignment, rules
+from relaydesk.automation import assignment, rules, timerules
 from relaydesk.automation.models import (
     Action,
     AgentState,
     AssignmentMode,
     Availability,
+    Clock,
     Condition,
     DepartmentRouting,
     Match,
     Skill,
+    TimeRule,
     Trigger,
     TriggerOn,
 )
-from relaydesk.tickets.models import Ticket
+from relaydesk.tickets.models import StatusCategory, Ticket
 from relaydesk.tickets.visibility import visible_tickets
 
 MAX_CAPACITY = 10_000
@@ -183,13 +185,22 @@ def save_trigger(
     trigger.is_active, trigger.position = is_active, position
     trigger.last_error, trigger.last_error_at = "", None
     trigger.save()
-    trigger.conditions.all().delete()
-    trigger.actions.all().delete()
-    Condition.objects.bulk_create(
-        Condition(trigger=trigger, field=f, operator=o, value=v.strip()) for f, o, v in conditions
-    )
-    Action.objects.bulk_create(Action(trigger=trigger, kind=k, value=v) for k, v in actions)
+    _replace_rows(trigger, conditions, actions)
     return trigger
+
+
+def _replace_rows(
+    rule: Trigger | TimeRule,
+    conditions: list[tuple[str, str, str]],
+    actions: list[tuple[str, str]],
+) -> None:
+    owner = {"trigger": rule} if isinstance(rule, Trigger) else {"time_rule": rule}
+    rule.conditions.all().delete()
+    rule.actions.all().delete()
+    Condition.objects.bulk_create(
+        Condition(**owner, field=f, operator=o, value=v.strip()) for f, o, v in conditions
+    )
+    Action.objects.bulk_create(Action(**owner, kind=k, value=v) for k, v in actions)
 
 
 def check_trigger(
@@ -200,11 +211,24 @@ def check_trigger(
     conditions: list[tuple[str, str, str]],
     actions: list[tuple[str, str]],
 ) -> None:
+    errors = _rule_errors(name=name, match=match, conditions=conditions, actions=actions)
+    if on not in TriggerOn.values:
+        errors.setdefault("on", []).append(ValidationError(_("Unknown event.")))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _rule_errors(
+    *,
+    name: str,
+    match: str,
+    conditions: list[tuple[str, str, str]],
+    actions: list[tuple[str, str]],
+) -> dict[str, list[ValidationError]]:
+    """What is wrong with a trigger's or time rule's name, conditions and actions."""
     errors: dict[str, list[ValidationError]] = {}
     if not " ".join((name or "").split()) or len(name) > 120:
         errors.setdefault("name", []).append(ValidationError(_("Give the rule a short name.")))
-    if on not in TriggerOn.values:
-        errors.setdefault("on", []).append(ValidationError(_("Unknown event.")))
     if match not in Match.values:
         errors.setdefault("match", []).append(ValidationError(_("Choose all or any.")))
     if len(conditions) > MAX_CONDITIONS or len(actions) > MAX_ACTIONS:
@@ -229,8 +253,7 @@ def check_trigger(
                 ValidationError(_("Action %(n)d: %(error)s") % {"n": number, "error": m})
                 for m in error.messages
             )
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @transaction.atomic
@@ -240,16 +263,74 @@ def delete_trigger(trigger: Trigger, *, actor: User) -> None:
     trigger.delete()
 
 
-def dry_run(trigger: Trigger, *, actor: User) -> tuple[list[Ticket], int]:
-    """The tickets this person can see, among the latest `DRY_RUN_TICKETS`, that the trigger's
-    conditions match now, and how many were tested. Nothing is changed."""
+def dry_run(rule: Trigger | TimeRule, *, actor: User) -> tuple[list[Ticket], int]:
+    """The tickets this person can see that the rule would act on now, and how many were
+    tested: for a trigger, the latest `DRY_RUN_TICKETS` the conditions match; for a time rule,
+    its due tickets (oldest first, as many). Nothing is changed."""
     if not can_edit_rules(actor):
         raise PermissionDenied(_("Only administrators and supervisors edit rules."))
-    tickets = list(
-        visible_tickets(actor)
-        .select_related("department", "requester", "organization", "type", "category")
-        .prefetch_related("tags")
-        .order_by("-updated_at", "-id")[:DRY_RUN_TICKETS]
+    visible = visible_tickets(actor)
+    if isinstance(rule, TimeRule):
+        ordered = timerules.due(rule, now=timezone.now(), tickets=visible)
+    else:
+        ordered = visible.order_by("-updated_at", "-id")
+    tickets = list(rules.loaded(ordered)[:DRY_RUN_TICKETS])
+    conditions = [(c.field, c.operator, c.value) for c in rule.conditions.all()]
+    return [t for t in tickets if rules.matches(rule.match, conditions, t)], len(tickets)
+
+
+# Time rules ----------------------------------------------------------------------------------
+
+MAX_MINUTES = 365 * 24 * 60
+
+
+@transaction.atomic
+def save_time_rule(
+    *,
+    actor: User,
+    rule: TimeRule | None,
+    name: str,
+    status: str,
+    clock: str,
+    minutes: int,
+    match: str,
+    is_active: bool,
+    position: int,
+    conditions: list[tuple[str, str, str]],
+    actions: list[tuple[str, str]],
+) -> TimeRule:
+    """Create or replace a time rule whole, checked like a trigger. What it decided not to do
+    is forgotten (its conditions may have changed); what it did stays done."""
+    if not can_edit_rules(actor):
+        raise PermissionDenied(_("Only administrators and supervisors edit rules."))
+    errors = _rule_errors(name=name, match=match, conditions=conditions, actions=actions)
+    if status not in StatusCategory.values:
+        errors.setdefault("status", []).append(ValidationError(_("Unknown status.")))
+    if clock not in Clock.values:
+        errors.setdefault("clock", []).append(ValidationError(_("Unknown clock.")))
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
+        errors.setdefault("minutes", []).append(
+            ValidationError(_("The time is between a minute and a year."))
+        )
+    if errors:
+        raise ValidationError(errors)
+    rule = rule or TimeRule()
+    rule.name, rule.status, rule.clock, rule.minutes = (
+        " ".join(name.split()),
+        status,
+        clock,
+        minutes,
     )
-    conditions = [(c.field, c.operator, c.value) for c in trigger.conditions.all()]
-    return [t for t in tickets if rules.matches(trigger.match, conditions, t)], len(tickets)
+    rule.match, rule.is_active, rule.position = match, is_active, position
+    rule.last_error, rule.last_error_at = "", None
+    rule.save()
+    _replace_rows(rule, conditions, actions)
+    rule.marks.filter(fired=False).delete()
+    return rule
+
+
+@transaction.atomic
+def delete_time_rule(rule: TimeRule, *, actor: User) -> None:
+    if not can_edit_rules(actor):
+        raise PermissionDenied(_("Only administrators and supervisors edit rules."))
+    rule.delete()

@@ -9,21 +9,16 @@ still run.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from relaydesk.automation import rules
+from relaydesk.automation import compiled, rules
 from relaydesk.automation.models import Trigger, TriggerOn
-from relaydesk.tickets import events, services
 from relaydesk.tickets.models import EventKind, MessageKind, Ticket, TicketEvent
-
-logger = logging.getLogger(__name__)
 
 
 def happenings(lines: Iterable[TicketEvent]) -> set[str]:
@@ -49,62 +44,32 @@ def happenings(lines: Iterable[TicketEvent]) -> set[str]:
     return found
 
 
-def active_triggers(on: set[str]) -> list[Trigger]:
-    return list(
-        Trigger.objects.filter(is_active=True, on__in=on).prefetch_related("conditions", "actions")
-    )
-
-
-def conditions_of(trigger: Trigger) -> list[tuple[str, str, str]]:
-    return [(c.field, c.operator, c.value) for c in trigger.conditions.all()]
-
-
 def run(ticket_id: int, lines: list[TicketEvent], fired: set[tuple[int, int]]) -> None:
-    """Fire the matching triggers once each; `fired` is the chain's record of what ran."""
+    """Fire the matching triggers once each; `fired` is the chain's record of what ran. The
+    ticket is loaded once and read again only after a trigger changed it."""
     on = happenings(lines)
     if not on:
         return
-    candidates = active_triggers(on)
+    candidates = compiled.active_triggers(on)
     if not candidates:
         return
+    reads = {field for trigger in candidates for field, _op, _value in trigger.conditions}
     with translation.override(settings.LANGUAGE_CODE):  # history and errors in one language
-        ticket = _load(ticket_id)
+        ticket = _load(ticket_id, reads)
         for trigger in candidates:
             if (trigger.pk, ticket_id) in fired:
                 continue
             try:
-                if not rules.matches(trigger.match, conditions_of(trigger), ticket):
+                if not rules.matches(trigger.match, list(trigger.conditions), ticket):
                     continue
                 fired.add((trigger.pk, ticket_id))
-                apply(trigger, ticket)
+                cause = _("Trigger: %(name)s") % {"name": trigger.name}
+                rules.perform(list(trigger.actions), ticket, cause=cause)
             except ValidationError as error:
-                _failed(trigger, ticket, "; ".join(error.messages))
-            ticket = _load(ticket_id)  # as the trigger (or the rules it set off) left it
+                rules.record_error(Trigger, trigger.pk, ticket, "; ".join(error.messages))
+            ticket = _load(ticket_id, reads)  # as the trigger (or the rules it set off) left it
 
 
-def _load(ticket_id: int) -> Ticket:
-    return (
-        Ticket.objects.select_related("department", "requester", "organization", "type")
-        .prefetch_related("tags")
-        .get(pk=ticket_id)
-    )
-
-
-def apply(trigger: Trigger, ticket: Ticket) -> None:
-    actions = [(a.kind, a.value) for a in trigger.actions.all()]
-    cause = _("Trigger: %(name)s") % {"name": trigger.name}
-    with transaction.atomic(), events.caused_by(cause):
-        plan = rules.plan(actions, ticket)
-        if plan.changes:
-            services.automated_update(ticket, **plan.changes)
-        for text in plan.notes:
-            services.automated_message(ticket, text=text, internal=True)
-        for text in plan.replies:
-            services.automated_message(ticket, text=text, internal=False)
-
-
-def _failed(trigger: Trigger, ticket: Ticket, message: str) -> None:
-    logger.warning("trigger %s failed on ticket %s: %s", trigger.pk, ticket.number, message)
-    Trigger.objects.filter(pk=trigger.pk).update(
-        last_error=f"#{ticket.number}: {message}"[:1000], last_error_at=timezone.now()
-    )
+def _load(ticket_id: int, reads: set[str]) -> Ticket:
+    """The ticket with what the conditions read; the actions load what they need."""
+    return rules.loaded(Ticket.objects.filter(pk=ticket_id), reads).get()

@@ -10,10 +10,25 @@ urlpatterns = [
     path("assignment/<int:department_id>/", views.department, name="department"),
     path("assignment/<int:department_id>/agents/<int:user_id>/", views.agent, name="agent"),
     path("triggers/", views_rules.trigger_list, name="triggers"),
-    path("triggers/new/", views_rules.trigger_edit, name="new_trigger"),
-    path("triggers/<int:trigger_id>/", views_rules.trigger_edit, name="trigger"),
-    path("triggers/<int:trigger_id>/delete/", views_rules.trigger_delete, name="delete_trigger"),
-    path("triggers/<int:trigger_id>/dry-run/", views_rules.trigger_dry_run, name="dry_run"),
+    path("triggers/new/", views_rules.trigger_edit, name="new_triggers"),
+    path("triggers/<int:trigger_id>/", views_rules.trigger_edit, name="triggers_edit"),
+    path("triggers/<int:trigger_id>/delete/", views_rules.trigger_delete, name="triggers_delete"),
+    path(
+        "triggers/<int:trigger_id>/dry-run/", views_rules.trigger_dry_run, name="triggers_dry_run"
+    ),
+    path("time-rules/", views_rules.time_rule_list, name="time_rules"),
+    path("time-rules/new/", views_rules.time_rule_edit, name="new_time_rules"),
+    path("time-rules/<int:rule_id>/", views_rules.time_rule_edit, name="time_rules_edit"),
+    path(
+        "time-rules/<int:rule_id>/delete/",
+        views_rules.time_rule_delete,
+        name="time_rules_delete",
+    ),
+    path(
+        "time-rules/<int:rule_id>/dry-run/",
+        views_rules.time_rule_dry_run,
+        name="time_rules_dry_run",
+    ),
 ]
 
 urlpatterns += [

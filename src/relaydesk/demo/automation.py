@@ -1,13 +1,14 @@
 """The demo's automation: Support hands out tickets by least load with caps, Sales by round
-robin; agents with skills and languages; a few triggers a new user can watch at work; shared
-canned responses and macros."""
+robin; agents with skills and languages; a few triggers and time rules a new user can watch at
+work; shared canned responses and macros."""
 
 from __future__ import annotations
 
 from relaydesk.accounts.models import Department, Membership, User
 from relaydesk.automation import services as auto
-from relaydesk.automation.models import AssignmentMode, TriggerOn
+from relaydesk.automation.models import AssignmentMode, Clock, TriggerOn
 from relaydesk.demo.canned import seed_canned
+from relaydesk.tickets.models import StatusCategory
 
 ROUTING = {
     "Support": (AssignmentMode.LEAST_LOADED, 30),
@@ -65,6 +66,42 @@ TRIGGERS = [
 ]
 
 
+DAY = 24 * 60
+# name → (status, clock, minutes, conditions, actions)
+TIME_RULES = [
+    (
+        "Remind the customer after 5 days pending",
+        StatusCategory.PENDING,
+        Clock.STATUS,
+        5 * DAY,
+        [],
+        [
+            (
+                "reply",
+                "Hello {{ customer.first_name }},\n\nwe are still waiting for your answer on "
+                "request {{ ticket.number }}. Reply to this message and we will carry on.",
+            )
+        ],
+    ),
+    (
+        "Close tickets solved 3 days ago",
+        StatusCategory.SOLVED,
+        Clock.STATUS,
+        3 * DAY,
+        [],
+        [("set_status", "closed")],
+    ),
+    (
+        "Nobody took a new ticket for 30 minutes",
+        StatusCategory.NEW,
+        Clock.STATUS,
+        30,
+        [("assignee", "is", "")],
+        [("set_priority", "high"), ("add_note", "Waiting for an agent for 30 minutes.")],
+    ),
+]
+
+
 def seed_automation(admin: User) -> None:
     departments = {d.name: d for d in Department.objects.all()}
     for name, (mode, cap) in ROUTING.items():
@@ -84,6 +121,22 @@ def seed_automation(admin: User) -> None:
             name=name,
             on=on,
             match=match,
+            is_active=True,
+            position=position * 10,
+            conditions=conditions,
+            actions=actions,
+        )
+    for position, (name, status, clock, minutes, conditions, actions) in enumerate(
+        TIME_RULES, start=1
+    ):
+        auto.save_time_rule(
+            actor=admin,
+            rule=None,
+            name=name,
+            status=status,
+            clock=clock,
+            minutes=minutes,
+            match="all",
             is_active=True,
             position=position * 10,
             conditions=conditions,

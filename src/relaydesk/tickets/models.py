@@ -246,6 +246,8 @@ class Ticket(models.Model):
     # Set by the archive job on closed tickets past RELAYDESK_ARCHIVE_AFTER_DAYS (TK13); the
     # status stays "closed", so a reply still opens a new linked ticket.
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    # When the status category last changed: the clock of time rules ("pending for 5 days").
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -280,7 +282,7 @@ class Ticket(models.Model):
             # The desk's sidebar counts: an index-only range scan over the open statuses.
             models.Index(fields=["status", "department", "assignee"], name="ticket_counts"),
             # Archive (TK13): the closed tickets still to archive, oldest first, and the
-            # Archived list; the sidebar's counts skip archived rows index-only.
+            # Archived list.
             models.Index(
                 fields=["updated_at"],
                 name="ticket_to_archive",
@@ -291,11 +293,8 @@ class Ticket(models.Model):
                 name="ticket_archived",
                 condition=Q(archived_at__isnull=False),
             ),
-            models.Index(
-                fields=["status", "department", "assignee"],
-                name="ticket_live_counts",
-                condition=Q(archived_at__isnull=True),
-            ),
+            # Time rules' candidates: tickets in a status since before a cutoff.
+            models.Index(fields=["status", "status_changed_at"], name="ticket_status_since"),
             # SLA due times (DESIGN rule 4): only tickets with a running clock are indexed.
             *(
                 models.Index(

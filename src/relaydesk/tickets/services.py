@@ -194,6 +194,7 @@ def create_ticket(
         language=language or requester.language,
         created_at=now,
         updated_at=now,
+        status_changed_at=now,
     )
     if tag_names:
         ticket.tags.add(*_tags(tag_names))  # a new ticket has none: no read before the insert
@@ -382,6 +383,8 @@ def _set_status(
         raise ValidationError({"status": _("This status does not belong to that category.")})
     before = _status_value(ticket)
     fields: dict[str, Any] = {"status": status, "custom_status": custom_status}
+    if status != ticket.status:
+        fields["status_changed_at"] = now
     if status == StatusCategory.SOLVED and ticket.solved_at is None:
         fields["solved_at"] = now
     elif status not in (StatusCategory.SOLVED, StatusCategory.CLOSED):

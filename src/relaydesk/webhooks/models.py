@@ -16,6 +16,7 @@ class EventType(models.TextChoices):
     TICKET_UPDATED = "ticket.updated", _("Ticket changed")
     MESSAGE_CREATED = "message.created", _("Message added")
     TIME_LOGGED = "ticket.time_logged", _("Time logged")
+    RULE_CALLED = "rule.called", _("Called by a trigger or time rule")
 
 
 class Endpoint(models.Model):

@@ -69,15 +69,35 @@ def on_event(sender: Any, *, event: TicketEvent, ticket: Ticket, **kwargs: Any) 
     endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event_type)]
     if not endpoints:
         return
-    ticket = Ticket.objects.select_related(
+    queue(endpoints, event_type, payload_for(event, _with_relations(ticket), event_type))
+
+
+def _with_relations(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_related(
         "requester", "assignee", "department", "organization", "type", "custom_status"
     ).get(pk=ticket.pk)
-    payload = payload_for(event, ticket, event_type)
+
+
+def queue(endpoints: list[Endpoint], event_type: str, payload: dict[str, Any]) -> None:
+    """Outbox rows in the caller's transaction; the deliveries are enqueued after commit."""
     deliveries = Delivery.objects.bulk_create(
         Delivery(endpoint=e, event_type=event_type, payload=payload) for e in endpoints
     )
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: [deliver.enqueue(i) for i in ids])
+
+
+def rule_called(endpoint: Endpoint, *, ticket: Ticket, rule: str) -> None:
+    """A trigger's or time rule's "call a webhook" action: one signed delivery to this endpoint
+    (whatever events it subscribes to), written in the rule's transaction."""
+    data = {
+        "type": EventType.RULE_CALLED,
+        "occurred_at": timezone.now(),
+        "rule": rule,
+        "ticket": serialize.ticket(_with_relations(ticket), viewer=None),
+    }
+    payload = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    queue([endpoint], EventType.RULE_CALLED, payload)
 
 
 def body_of(delivery: Delivery) -> bytes:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import ngettext
 
 from relaydesk.accounts.models import User
 from relaydesk.automation.models import AgentState, Availability, Macro
@@ -28,3 +29,15 @@ def composer_tools(ticket: Ticket, editable: bool) -> dict[str, Any]:
     """The composer's canned response search and, for those who may change the ticket, the
     macro picker."""
     return {"ticket": ticket, "macros": list(Macro.objects.all()) if editable else []}
+
+
+@register.filter
+def duration_minutes(minutes: int) -> str:
+    """A time rule's time in its largest whole unit: "5 days", "3 hours", "30 minutes"."""
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}

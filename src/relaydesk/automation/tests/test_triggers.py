@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,6 +84,8 @@ def test_everything_from_the_portal_goes_to_one_operator(admin_user, support, op
         (("language", "is", "ru"), False),
         (("custom:serial", "is", "SN-1"), True),
         (("custom:serial", "contains", "sn"), True),
+        (("business_hours", "is", "yes"), True),  # no SLA policy: open around the clock
+        (("business_hours", "is", "no"), False),
     ],
 )
 def test_each_condition(admin_user, support, open_ticket, condition, hit):
@@ -300,3 +304,134 @@ def test_dry_run_lists_matching_tickets_without_changing_them(admin_user, suppor
     matched, tested = auto.dry_run(trigger, actor=admin_user)
     assert (matched, tested) == ([high], 2)
     assert fresh(high).priority == Priority.HIGH
+
+
+def test_many_triggers_cost_a_fixed_number_of_queries(admin_user, support, open_ticket):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from relaydesk.automation import triggers
+    from relaydesk.tickets.models import TicketEvent
+
+    for n in range(40):
+        rule(
+            admin_user,
+            name=f"Rule {n}",
+            position=n,
+            conditions=[("channel", "is", "email"), ("department", "is", "Support")],
+            actions=[("add_tags", f"t{n}")],
+        )
+    ticket = open_ticket(support)
+    lines = list(TicketEvent.objects.filter(ticket=ticket))
+    triggers.run(ticket.pk, lines, set())  # compiles the rules once for this process
+    with CaptureQueriesContext(connection) as queries:
+        triggers.run(ticket.pk, lines, set())
+    assert len(queries) == 2  # the rules' version, the ticket with its department
+
+
+def test_an_edited_trigger_is_used_at_the_next_action(admin_user, support, open_ticket):
+    trigger = rule(admin_user, conditions=[("channel", "is", "email")], actions=[("add_tags", "a")])
+    assert "a" not in open_ticket(support).tags.values_list("name", flat=True)
+    auto.save_trigger(
+        actor=admin_user,
+        trigger=trigger,
+        name="Rule",
+        on=TriggerOn.CREATED,
+        match="all",
+        is_active=True,
+        position=0,
+        conditions=[("channel", "is", "portal")],
+        actions=[("add_tags", "a")],
+    )
+    assert "a" in open_ticket(support).tags.values_list("name", flat=True)
+    Trigger.objects.filter(pk=trigger.pk).delete()
+    assert "a" not in open_ticket(support).tags.values_list("name", flat=True)
+
+
+def test_business_hours_follow_the_ticket_sla_calendar(admin_user, support, open_ticket):
+    from relaydesk.sla.models import Calendar, Policy
+
+    closed = Calendar.objects.create(name="Never open", time_zone="UTC")  # no ranges
+    Policy.objects.create(name="All", position=1, calendar=closed)
+    rule(admin_user, conditions=[("business_hours", "is", "no")], actions=[("add_tags", "late")])
+    assert "late" in open_ticket(support).tags.values_list("name", flat=True)
+    Calendar.objects.create(name="Always", time_zone="UTC")
+    always = Calendar.objects.get(name="Always")
+    for day in range(7):
+        always.ranges.create(weekday=day, start=dt.time(0), end=dt.time(0))
+    Policy.objects.filter(name="All").update(calendar=always)
+    from relaydesk.sla import calendars
+
+    calendars.forget()
+    assert "late" not in open_ticket(support).tags.values_list("name", flat=True)
+
+
+def test_mailbox_condition(admin_user, support, customer, committed):
+    from relaydesk.mail.models import InboundMail, Mailbox
+
+    billing = Mailbox.objects.create(name="Billing box", address="billing@example.com")
+    rule(
+        admin_user,
+        on=TriggerOn.UPDATED,
+        conditions=[("mailbox", "is", "billing box")],
+        actions=[("add_tags", "from-billing")],
+    )
+    ticket = committed(
+        services.create_ticket,
+        actor=customer,
+        requester=customer,
+        subject="Invoice",
+        body=services.Body("x"),
+        channel=Channel.EMAIL,
+        department=support,
+    )
+    InboundMail.objects.create(
+        sha256="0" * 64, raw=b"", size=0, source="smtp", mailbox=billing, ticket=ticket
+    )
+    committed(services.automated_update, fresh(ticket), priority=Priority.HIGH)
+    assert "from-billing" in fresh(ticket).tags.values_list("name", flat=True)
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        (("mailbox", "is", "nowhere"), "no mailbox"),
+        (("business_hours", "is", "maybe"), "yes or no"),
+        (("business_hours", "is", ""), "yes or no"),
+    ],
+)
+def test_new_conditions_refuse_unknown_values(admin_user, condition, message):
+    with pytest.raises(ValidationError) as refused:
+        rule(admin_user, conditions=[condition], actions=[("add_tags", "x")])
+    assert message in str(refused.value)
+
+
+def test_call_a_webhook_writes_a_signed_delivery_to_the_outbox(admin_user, support, open_ticket):
+    from relaydesk.webhooks import outbox
+    from relaydesk.webhooks.models import Delivery
+
+    endpoint, _secret = outbox.create_endpoint(
+        actor=admin_user,
+        name="CRM",
+        url="https://crm.example.com/hook",
+        events=["ticket.time_logged"],  # the rule calls it whatever it subscribes to
+    )
+    rule(
+        admin_user,
+        name="Tell the CRM",
+        conditions=[("channel", "is", "portal")],
+        actions=[("set_priority", "high"), ("call_webhook", "crm")],
+    )
+    ticket = open_ticket(support)
+    delivery = Delivery.objects.get(endpoint=endpoint)
+    assert delivery.event_type == "rule.called"
+    assert delivery.payload["rule"] == "Trigger: Tell the CRM"
+    assert delivery.payload["ticket"]["number"] == ticket.number
+    assert delivery.payload["ticket"]["priority"] == "high"  # after the rule's changes
+    assert delivery.state == "pending"  # sent by the deliver task, never inside the rule
+
+
+def test_call_a_webhook_refuses_an_unknown_endpoint(admin_user):
+    with pytest.raises(ValidationError) as refused:
+        rule(admin_user, actions=[("call_webhook", "nowhere")])
+    assert "no active webhook" in str(refused.value)

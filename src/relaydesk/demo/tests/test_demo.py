@@ -170,6 +170,17 @@ def test_demo_configures_assignment_and_triggers(demo_workspace):
 
 
 @pytest.mark.django_db
+def test_demo_time_rules_act_on_the_seeded_story(demo_workspace):
+    from relaydesk.automation import timerules
+    from relaydesk.automation.models import TimeRule
+
+    assert TimeRule.objects.filter(is_active=True).count() == 3
+    assert timerules.run_all() > 0  # old pending and solved tickets of the story are due
+    assert not TimeRule.objects.exclude(last_error="").exists()
+    assert timerules.run_all() == 0
+
+
+@pytest.mark.django_db
 def test_demo_has_shared_canned_responses_in_every_language_and_macros(demo_workspace):
     from relaydesk.automation.models import CannedResponse, Macro
 

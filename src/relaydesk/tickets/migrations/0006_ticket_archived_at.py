@@ -26,8 +26,4 @@ class Migration(migrations.Migration):
             model_name='ticket',
             index=models.Index(condition=models.Q(('archived_at__isnull', False)), fields=['-updated_at', '-id'], name='ticket_archived'),
         ),
-        migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['status', 'department', 'assignee'], name='ticket_live_counts'),
-        ),
     ]
