@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relaydesk.accounts.models import Department, User
+from relaydesk.accounts.models import Access, Department, User
 from relaydesk.automation import placeholders
 from relaydesk.tickets.models import (
     PUBLIC_MESSAGE_KINDS,
@@ -209,6 +209,10 @@ ACTIONS: dict[str, Any] = {
     "set_custom_field": gettext_lazy("Set custom field (key=value)"),
     "add_note": gettext_lazy("Add an internal note"),
     "reply": gettext_lazy("Reply to the customer"),
+    "notify": gettext_lazy(
+        "Notify agents or a department (emails or a department's name on the first line, "
+        "the message below)"
+    ),
 }
 
 
@@ -275,6 +279,29 @@ def _text(value: str) -> str:
     return value
 
 
+def _notify(value: str) -> tuple[list[User], str]:
+    """Whom to notify (agents' emails and departments' names on the first line) and what."""
+    first, _sep, message = value.strip().partition("\n")
+    names = [name.strip() for name in first.split(",") if name.strip()]
+    if not names:
+        raise ValidationError(_("Name agents' emails or a department on the first line."))
+    if not message.strip():
+        raise ValidationError(_("Write the message under the first line."))
+    people: dict[int, User] = {}
+    for name in names:
+        if "@" in name:
+            agent = _agent(name)
+            people[agent.pk] = agent
+            continue
+        department = _department(name)
+        for member in User.objects.filter(
+            is_active=True,
+            pk__in=department.memberships.exclude(access=Access.NONE).values("user_id"),
+        ):
+            people[member.pk] = member
+    return list(people.values()), message.strip()
+
+
 RESOLVERS: dict[str, Callable[[str], Any]] = {
     "set_department": _department,
     "set_assignee": _agent,
@@ -287,6 +314,7 @@ RESOLVERS: dict[str, Callable[[str], Any]] = {
     "set_custom_field": _custom,
     "add_note": _text,
     "reply": _text,
+    "notify": _notify,
 }
 
 
@@ -307,12 +335,14 @@ class Plan:
     changes: dict[str, Any]
     notes: list[str]
     replies: list[str]
+    notices: list[tuple[list[User], str]]
 
 
 def plan(actions: list[tuple[str, str]], ticket: Ticket) -> Plan:
     changes: dict[str, Any] = {}
     notes: list[str] = []
     replies: list[str] = []
+    notices: list[tuple[list[User], str]] = []
     tags: list[str] | None = None
     names = {
         "set_department": "department",
@@ -339,6 +369,8 @@ def plan(actions: list[tuple[str, str]], ticket: Ticket) -> Plan:
             notes.append(placeholders.render(resolved, ticket=ticket))
         elif kind == "reply":
             replies.append(placeholders.render(resolved, ticket=ticket))
+        elif kind == "notify":
+            notices.append((resolved[0], placeholders.render(resolved[1], ticket=ticket)))
     if tags is not None:
         changes["tags"] = tags
-    return Plan(changes, notes, replies)
+    return Plan(changes, notes, replies, notices)

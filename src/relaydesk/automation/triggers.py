@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from relaydesk.automation import rules
 from relaydesk.automation.models import Trigger, TriggerOn
+from relaydesk.notifications import services as notifications
+from relaydesk.notifications.models import Event
 from relaydesk.tickets import events, services
 from relaydesk.tickets.models import EventKind, MessageKind, Ticket, TicketEvent
 
@@ -101,6 +103,8 @@ def apply(trigger: Trigger, ticket: Ticket) -> None:
             services.automated_message(ticket, text=text, internal=True)
         for text in plan.replies:
             services.automated_message(ticket, text=text, internal=False)
+        for people, text in plan.notices:
+            notifications.notify(recipients=people, event=Event.TRIGGER, ticket=ticket, text=text)
 
 
 def _failed(trigger: Trigger, ticket: Ticket, message: str) -> None:
