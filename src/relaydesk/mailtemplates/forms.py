@@ -7,7 +7,12 @@ from relaydesk.mailtemplates.compose import MAX_BODY, MAX_SUBJECT
 
 
 class TemplateForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=MAX_SUBJECT, strip=False)
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=MAX_SUBJECT,
+        strip=False,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
     body = forms.CharField(
         label=_("Text"),
         max_length=MAX_BODY,
