@@ -54,7 +54,7 @@ PURPOSES: dict[str, Purpose] = {
             _("[#{{ ticket.number }}] {{ ticket.status }}: {{ ticket.subject }}"),
             _(
                 "Hello {{ customer.first_name }},\n\nYour request #{{ ticket.number }} is now: "
-                "{{ ticket.status }}.\n{{ ticket.subject }}"
+                "{{ ticket.status }}."
             ),
         ),
         Purpose(

@@ -111,12 +111,13 @@ def render(
         if ticket is not None:
             known |= ticket_values(ticket, agent)
         known |= values
-        text = fill(body, known).strip() + "\n"
+        text = fill(body, known).strip()
         html = render_to_string(
             "mailtemplates/layout.html", {"text": text, "footer": SafeString(footer_html)}
         )
     if footer_text:
-        text += "\n" + footer_text.strip() + "\n"
+        text += "\n\n" + footer_text.strip()
+    text += "\n"
     return Composed(subject=" ".join(fill(subject, known).split()), text=text, html=html)
 
 
