@@ -26,7 +26,15 @@ def sign_in(page, url, user):
 @pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian chromium is not installed")
 @pytest.mark.parametrize("language", ["en", "fa"])
 def test_bell_list_and_template_editor(
-    transactional_db, live_server, language, ticket, agent, supervisor, admin_user, tmp_path, settings
+    transactional_db,
+    live_server,
+    language,
+    ticket,
+    agent,
+    supervisor,
+    admin_user,
+    tmp_path,
+    settings,
 ):
     from playwright.sync_api import expect, sync_playwright
 
