@@ -69,7 +69,7 @@ def wording(purpose: str, language: str) -> tuple[str, str]:
 def builtin(purpose: str, language: str) -> tuple[str, str]:
     entry = PURPOSES[purpose]
     with translation.override(language):
-        return str(entry.subject), str(entry.body)
+        return entry.subject(), entry.body()
 
 
 def compose(

@@ -14,6 +14,7 @@ from relaydesk.mailtemplates import compose
 from relaydesk.mailtemplates.catalog import PURPOSES, Purpose
 from relaydesk.mailtemplates.models import MailTemplate
 from relaydesk.tickets.models import Priority, StatusCategory, Ticket
+from relaydesk.tickets.visibility import visible_tickets
 
 
 def may_edit(user: User) -> bool:
@@ -67,7 +68,7 @@ def reset(user: User, *, purpose: str, language: str) -> bool:
 def sample_ticket(user: User, number: int | None) -> Ticket:
     """The ticket to preview with: the one asked for, else the newest, else a made-up one
     (never saved)."""
-    tickets = Ticket.objects.select_related("requester", "department", "custom_status")
+    tickets = visible_tickets(user).select_related("requester", "department", "custom_status")
     found = tickets.filter(number=number).first() if number else tickets.order_by("-id").first()
     if found is not None:
         return found

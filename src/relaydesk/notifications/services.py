@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import QuerySet
 from django.tasks import task
@@ -197,12 +197,13 @@ def mail_pending(user_id: int) -> int:
             "link.url": settings.BASE_URL + reverse("notifications:list"),
         },
     )
-    message = EmailMessage(
+    message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.text,
         to=[user.email],
         headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
     )
+    message.attach_alternative(mail.html, "text/html")
     message.send()
     return len(unread)
 

@@ -163,3 +163,9 @@ def test_reset_returns_to_the_built_in_text(admin_user, ticket):
     services.save(admin_user, purpose="status", language="en", subject="Mine", body="Mine")
     assert services.reset(admin_user, purpose="status", language="en")
     assert compose.wording("status", "en") == compose.builtin("status", "en")
+
+
+def test_built_in_text_keeps_the_mails_existing_translations(ticket):
+    made = compose.compose("acknowledgement", language="ru", values={}, ticket=ticket)
+    assert made.text.startswith("Здравствуйте, Carol!")
+    assert f"№{ticket.number}" in made.text
