@@ -93,3 +93,20 @@ def test_preferences_are_saved(as_agent, agent):
 def test_preferences_page_of_one_agent_never_changes_another(as_agent, agent, other_agent):
     as_agent.post(reverse("notifications:preferences"), {})
     assert not Preference.objects.filter(user=other_agent).exists()
+
+
+def test_the_list_costs_the_same_queries_for_few_or_many(as_agent, agent, supervisor, ticket):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert as_agent.get(reverse("notifications:list")).status_code == 200
+        return len(queries)
+
+    for _n in range(3):
+        note_for(agent, ticket, actor=supervisor)
+    few = count()
+    for _n in range(40):
+        note_for(agent, ticket, actor=supervisor)
+    assert count() == few
