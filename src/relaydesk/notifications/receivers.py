@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -36,8 +38,20 @@ def _pending() -> dict[int, Pending]:
     return _local.pending
 
 
+@contextmanager
+def suspended() -> Iterator[None]:
+    """No notifications for actions inside (seeding the demo's history)."""
+    _local.suspended = True
+    try:
+        yield
+    finally:
+        _local.suspended = False
+
+
 @receiver(event_recorded)
 def collect(sender: Any, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> None:
+    if getattr(_local, "suspended", False):
+        return
     pending = _pending()
     entry = pending.get(ticket.pk)
     if entry is None or not any(item[1] is entry.callback for item in connection.run_on_commit):

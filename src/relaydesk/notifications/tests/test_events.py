@@ -168,3 +168,11 @@ def test_a_rolled_back_change_notifies_nobody(ticket, supervisor, agent, committ
     with pytest.raises(RuntimeError):
         committed(failing)
     assert Notification.objects.count() == 0
+
+
+def test_nothing_while_suspended(ticket, supervisor, agent, committed):
+    from relaydesk.notifications.receivers import suspended
+
+    with suspended():
+        committed(tickets.update_ticket, ticket, actor=supervisor, assignee=agent)
+    assert Notification.objects.count() == 0
