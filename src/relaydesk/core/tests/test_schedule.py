@@ -117,5 +117,6 @@ def test_the_scheduler_thread_enqueues_due_jobs_until_stopped(job, settings):
             stop.wait(0.1)
     finally:
         stop.set()
-    [queued] = DBTaskResult.objects.filter(task_path__endswith="run_job")
-    assert queued.args_kwargs["args"] == [job]
+    # Apps declare jobs of their own (periodic.py): they are due at the first tick too.
+    queued = DBTaskResult.objects.filter(task_path__endswith="run_job")
+    assert [row.args_kwargs["args"] for row in queued].count([job]) == 1
