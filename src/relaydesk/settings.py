@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "relaydesk.kb",
     "relaydesk.automation",
     "relaydesk.mail",
+    "relaydesk.mailtemplates",
+    "relaydesk.notifications",
     "relaydesk.demo",
 ]
 
@@ -236,6 +238,11 @@ TICKET_LIST_PAGE_SIZE = 50
 SCHEDULER_INTERVAL = env_int("RELAYDESK_SCHEDULER_INTERVAL", 30)
 # Archive (TK13): closed tickets untouched this many days are archived; 0 never archives.
 ARCHIVE_AFTER_DAYS = env_int("RELAYDESK_ARCHIVE_AFTER_DAYS", 90)
+
+# Agents' notifications (CO5): seconds a notification mail waits to gather what follows into
+# one message; minutes a ticket waits in the assignment queue before supervisors hear (0 = off).
+NOTIFY_MAIL_DELAY = env_int("RELAYDESK_NOTIFY_MAIL_DELAY", 60)
+QUEUE_WAIT_ALERT_MINUTES = env_int("RELAYDESK_QUEUE_WAIT_ALERT_MINUTES", 30)
 
 # REST API (AP1): requests a minute per token (or per signed-in person).
 API_RATE_LIMIT = env_int("RELAYDESK_API_RATE_LIMIT", 600)

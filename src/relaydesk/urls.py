@@ -14,6 +14,8 @@ urlpatterns = [
     path("desk/kb/", include("relaydesk.kb.desk_urls")),
     path("desk/automation/", include("relaydesk.automation.urls")),
     path("desk/mail/", include("relaydesk.mail.urls")),
+    path("desk/notifications/", include("relaydesk.notifications.urls")),
+    path("desk/mail-templates/", include("relaydesk.mailtemplates.urls")),
     path("desk/", include("relaydesk.desk.urls")),
     path("kb/", include("relaydesk.kb.urls")),
     path("mail/webhooks/", include("anymail.urls")),

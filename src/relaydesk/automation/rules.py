@@ -20,10 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relaydesk.accounts.models import STAFF_ROLES, Department, User
+from relaydesk.accounts.models import STAFF_ROLES, Access, Department, User
 from relaydesk.automation import placeholders
 from relaydesk.automation.models import TimeRule, Trigger
 from relaydesk.mail.models import InboundMail, Mailbox
+from relaydesk.notifications import services as notifications
+from relaydesk.notifications.models import Event
 from relaydesk.sla import calendars
 from relaydesk.tickets import events, services
 from relaydesk.tickets.models import (
@@ -312,6 +314,10 @@ ACTIONS: dict[str, Any] = {
     "add_note": gettext_lazy("Add an internal note"),
     "reply": gettext_lazy("Reply to the customer"),
     "call_webhook": gettext_lazy("Call a webhook (endpoint's name)"),
+    "notify": gettext_lazy(
+        "Notify agents or a department (emails or a department's name on the first line, "
+        "the message below)"
+    ),
 }
 
 
@@ -385,6 +391,29 @@ def _endpoint(value: str) -> Endpoint:
     return found
 
 
+def _notify(value: str) -> tuple[list[User], str]:
+    """Whom to notify (agents' emails and departments' names on the first line) and what."""
+    first, _sep, message = value.strip().partition("\n")
+    names = [name.strip() for name in first.split(",") if name.strip()]
+    if not names:
+        raise ValidationError(_("Name agents' emails or a department on the first line."))
+    if not message.strip():
+        raise ValidationError(_("Write the message under the first line."))
+    people: dict[int, User] = {}
+    for name in names:
+        if "@" in name:
+            agent = _agent(name)
+            people[agent.pk] = agent
+            continue
+        department = _department(name)
+        for member in User.objects.filter(
+            is_active=True,
+            pk__in=department.memberships.exclude(access=Access.NONE).values("user_id"),
+        ):
+            people[member.pk] = member
+    return list(people.values()), message.strip()
+
+
 RESOLVERS: dict[str, Callable[[str], Any]] = {
     "set_department": _department,
     "set_assignee": _agent,
@@ -398,6 +427,7 @@ RESOLVERS: dict[str, Callable[[str], Any]] = {
     "add_note": _text,
     "reply": _text,
     "call_webhook": _endpoint,
+    "notify": _notify,
 }
 
 
@@ -419,6 +449,7 @@ class Plan:
     notes: list[str]
     replies: list[str]
     webhooks: list[Endpoint]
+    notices: list[tuple[list[User], str]]
 
 
 def plan(actions: list[tuple[str, str]], ticket: Ticket) -> Plan:
@@ -426,6 +457,7 @@ def plan(actions: list[tuple[str, str]], ticket: Ticket) -> Plan:
     notes: list[str] = []
     replies: list[str] = []
     webhooks: list[Endpoint] = []
+    notices: list[tuple[list[User], str]] = []
     tags: list[str] | None = None
     names = {
         "set_department": "department",
@@ -454,9 +486,11 @@ def plan(actions: list[tuple[str, str]], ticket: Ticket) -> Plan:
             replies.append(placeholders.render(resolved, ticket=ticket))
         elif kind == "call_webhook":
             webhooks.append(resolved)
+        elif kind == "notify":
+            notices.append((resolved[0], placeholders.render(resolved[1], ticket=ticket)))
     if tags is not None:
         changes["tags"] = tags
-    return Plan(changes, notes, replies, webhooks)
+    return Plan(changes, notes, replies, webhooks, notices)
 
 
 def perform(actions: list[tuple[str, str]], ticket: Ticket, *, cause: str) -> None:
@@ -473,6 +507,8 @@ def perform(actions: list[tuple[str, str]], ticket: Ticket, *, cause: str) -> No
             services.automated_message(ticket, text=text, internal=False)
         for endpoint in plan_.webhooks:  # after the changes: the payload shows the result
             outbox.rule_called(endpoint, ticket=ticket, rule=cause)
+        for people, text in plan_.notices:
+            notifications.notify(recipients=people, event=Event.TRIGGER, ticket=ticket, text=text)
 
 
 def record_error(model: type[Trigger | TimeRule], pk: int, ticket: Ticket, message: str) -> None:

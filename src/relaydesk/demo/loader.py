@@ -29,6 +29,7 @@ from relaydesk.demo.sla import configure_sla
 from relaydesk.demo.views import load_views
 from relaydesk.demo.webform import load_webform
 from relaydesk.mail.demo import load_mail_demo
+from relaydesk.notifications.receivers import suspended as notifications_suspended
 from relaydesk.sla import engine
 from relaydesk.tickets import services
 from relaydesk.tickets.models import (
@@ -178,7 +179,7 @@ def load_demo() -> Summary:
         rng.shuffle(statuses)
         priorities = spread(rng, PRIORITY_WEIGHTS, TICKETS)
         channels = spread(rng, CHANNEL_WEIGHTS, TICKETS)
-        with suspended():  # seeded history is not routed again
+        with suspended(), notifications_suspended():  # seeded history is not acted on again
             for index in range(TICKETS):
                 _ticket(
                     rng,

@@ -72,14 +72,41 @@ def _thread_headers(ticket: Ticket) -> dict[str, str]:
     return {"In-Reply-To": ids[-1], "References": " ".join([ids[0], *ids[1:][-MAX_REFERENCES:]])}
 
 
+def _language(ticket: Ticket, mailbox: Mailbox) -> str:
+    return ticket.language or mailbox.language or ticket.requester.language
+
+
+def _composed(
+    ticket: Ticket, *, mailbox: Mailbox, purpose: str, message: Message | None = None
+) -> tuple[str, str]:
+    """The text and HTML of an automatic mail from its template (`relaydesk.mailtemplates`),
+    with the mailbox's signature and the thread's footer."""
+    from relaydesk.mailtemplates.compose import compose
+
+    language = _language(ticket, mailbox)
+    context = {"ticket": ticket, "mailbox": mailbox}
+    with translation.override(language):
+        footer_text = render_to_string("mail/_footer.txt", context)
+        footer_html = render_to_string("mail/_footer.html", context)
+    composed = compose(
+        purpose,
+        language=language,
+        values={"message.body": message.body_text} if message else {},
+        ticket=ticket,
+        agent=message.author if message else None,
+        footer_text=footer_text,
+        footer_html=footer_html,
+    )
+    return composed.text, composed.html
+
+
 def _queue(
     ticket: Ticket,
     *,
     mailbox: Mailbox,
     purpose: str,
     sender_name: str,
-    template: str,
-    context: dict[str, object],
+    content: tuple[str, str],
     message: Message | None = None,
     to: list[str] | None = None,
     cc: list[str] | None = None,
@@ -87,13 +114,10 @@ def _queue(
     subject: str = "",
     automatic: bool = False,
 ) -> OutboundMail:
-    """An outbox row to the requester (and the ticket's CCs) unless `to`/`cc` say otherwise."""
+    """An outbox row to the requester (and the ticket's CCs) unless `to`/`cc` say otherwise.
+    The subject stays the thread's (`Re: … [Ticket:N]`) so replies find the ticket."""
     recipient: User = ticket.requester
-    language = ticket.language or mailbox.language or recipient.language
-    context = {**context, "ticket": ticket, "mailbox": mailbox, "recipient": recipient}
-    with translation.override(language):
-        text = render_to_string(f"mail/{template}.txt", context)
-        html = render_to_string(f"mail/{template}.html", context)
+    text, html = content
     domain = mailbox.address.partition("@")[2]
     headers = {
         **_thread_headers(ticket),
@@ -137,8 +161,7 @@ def queue_acknowledgement(ticket: Ticket, *, mailbox: Mailbox) -> OutboundMail:
         mailbox=mailbox,
         purpose="acknowledgement",
         sender_name=mailbox.sender_name or mailbox.name,
-        template="acknowledgement",
-        context={},
+        content=_composed(ticket, mailbox=mailbox, purpose="acknowledgement"),
         automatic=True,
     )
 
@@ -153,8 +176,7 @@ def queue_reply(message: Message, *, mailbox: Mailbox) -> OutboundMail:
         mailbox=mailbox,
         purpose="reply",
         sender_name=name,
-        template="reply",
-        context={"message": message},
+        content=_composed(message.ticket, mailbox=mailbox, purpose="reply", message=message),
         message=message,
     )
 
@@ -177,14 +199,26 @@ def queue_forward(
         mailbox=mailbox,
         purpose="forward",
         sender_name=f"{actor.display_name} ({mailbox.sender_name or mailbox.name})",
-        template="forward",
-        context={"note": note, "conversation": list(conversation), "actor": actor},
+        content=_forwarded(
+            ticket, mailbox, note=note, conversation=list(conversation), actor=actor
+        ),
         message=record,
         to=to,
         cc=cc,
         bcc=bcc,
         subject=f"Fwd: {ticket.subject} {subject_token(ticket.number or 0)}",
     )
+
+
+def _forwarded(
+    ticket: Ticket, mailbox: Mailbox, *, note: str, conversation: list[Message], actor: User
+) -> tuple[str, str]:
+    context = {"ticket": ticket, "note": note, "conversation": conversation, "actor": actor}
+    with translation.override(_language(ticket, mailbox)):
+        return (
+            render_to_string("mail/forward.txt", context),
+            render_to_string("mail/forward.html", context),
+        )
 
 
 def _connection(mailbox: Mailbox | None):  # type: ignore[no-untyped-def]

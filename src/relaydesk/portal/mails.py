@@ -12,14 +12,12 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import User
+from relaydesk.mailtemplates.compose import compose
 from relaydesk.portal import tokens
 
 LOGIN, SIGNUP, RESET = "login", "signup", "reset"
@@ -48,33 +46,26 @@ def send_account_mail(purpose: str, email: str, name: str = "", language: str = 
         purpose = RESET  # the address has an account already: offer a new password instead
     if purpose in (LOGIN, RESET) and user is None:
         return  # unknown address: nothing to send, and the visitor was told the same anyway
-    with translation.override(language or (user.language if user else settings.LANGUAGE_CODE)):
-        if purpose == SIGNUP:
-            token = tokens.signup_token(email, name, language)
-            url = _absolute(reverse("portal:signup_confirm", args=[token]))
-            subject = _("Confirm your email address")
-            intro = _("Open this link to confirm your address and choose a password:")
-        elif purpose == LOGIN:
-            assert user is not None
-            url = _absolute(reverse("portal:login_link", args=[tokens.login_token(user)]))
-            subject = _("Your sign-in link")
-            intro = _("Open this link within 15 minutes to sign in. It works once:")
-        else:
-            assert user is not None
-            url = _reset_url(user)
-            subject = _("Choose a new password")
-            intro = _("Open this link to choose a new password for your account:")
-        context = {
-            "intro": intro,
-            "url": url,
-            "site_name": settings.SITE_NAME,
-            "name": (user.first_name if user else name) or email,
-        }
-        text = render_to_string("portal/mail/account.txt", context)
-        html = render_to_string("portal/mail/account.html", context)
-        subject = f"{subject} · {settings.SITE_NAME}"
-    mail = EmailMultiAlternatives(
-        subject=subject, body=text, to=[email], headers={"Auto-Submitted": "auto-generated"}
+    if purpose == SIGNUP:
+        url = _absolute(
+            reverse("portal:signup_confirm", args=[tokens.signup_token(email, name, language)])
+        )
+    elif purpose == LOGIN:
+        assert user is not None
+        url = _absolute(reverse("portal:login_link", args=[tokens.login_token(user)]))
+    else:
+        assert user is not None
+        url = _reset_url(user)
+    composed = compose(
+        f"account_{purpose}",
+        language=language or (user.language if user else settings.LANGUAGE_CODE),
+        values={"link.url": url, "recipient.name": (user.first_name if user else name) or email},
     )
-    mail.attach_alternative(html, "text/html")
+    mail = EmailMultiAlternatives(
+        subject=composed.subject,
+        body=composed.text,
+        to=[email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    mail.attach_alternative(composed.html, "text/html")
     mail.send()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from relaydesk.accounts.models import User
+from relaydesk.mailtemplates.compose import compose
 from relaydesk.tickets.models import Ticket
 
 
@@ -19,19 +18,18 @@ def notify_escalation(ticket_id: int, stage: str, recipient_ids: list[int]) -> i
         return 0
     sent = 0
     for user in User.objects.filter(pk__in=recipient_ids, is_active=True).exclude(email=""):
-        context = {
-            "ticket": ticket,
-            "stage": stage,
-            "recipient": user,
-            "ticket_url": f"{settings.BASE_URL}/desk/tickets/{ticket.number}/",
-            "site_name": settings.SITE_NAME,
-        }
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject = render_to_string("sla/mail/escalation_subject.txt", context)
-            body = render_to_string("sla/mail/escalation.txt", context)
+        composed = compose(
+            "sla_breached" if stage == "breached" else "sla_at_risk",
+            language=user.language or settings.LANGUAGE_CODE,
+            values={
+                "recipient.name": user.display_name,
+                "link.url": f"{settings.BASE_URL}/desk/tickets/{ticket.number}/",
+            },
+            ticket=ticket,
+        )
         EmailMessage(
-            subject=" ".join(subject.split()),
-            body=body,
+            subject=composed.subject,
+            body=composed.text,
             to=[user.email],
             headers={"Auto-Submitted": "auto-generated", "X-Relaydesk-Ticket": str(ticket.number)},
         ).send()

@@ -41,6 +41,7 @@ def notify_status_change(event_id: int) -> None:
 
 
 def _send(ticket: Ticket, purpose: str, extra: dict[str, Any]) -> None:
+    from relaydesk.mailtemplates.compose import compose
     from relaydesk.portal import links
     from relaydesk.portal.models import wants_ticket_mail
 
@@ -50,20 +51,28 @@ def _send(ticket: Ticket, purpose: str, extra: dict[str, Any]) -> None:
     unsubscribe = links.unsubscribe_url(requester)
     context = {
         "ticket": ticket,
-        "recipient": requester,
         "ticket_url": links.request_url(ticket),
         "rating_links": links.rating_links(ticket),
         "unsubscribe_url": unsubscribe,
         "site_name": settings.SITE_NAME,
-        **extra,
     }
-    with translation.override(ticket.language or requester.language):
-        subject = render_to_string(f"tickets/mail/{purpose}_subject.txt", context).strip()
-        text = render_to_string(f"tickets/mail/{purpose}.txt", context)
-        html = render_to_string(f"tickets/mail/{purpose}.html", context)
+    message = extra.get("message")
+    language = ticket.language or requester.language
+    with translation.override(language):
+        footer_text = render_to_string("tickets/mail/_footer.txt", context)
+        footer_html = render_to_string("tickets/mail/_footer.html", context)
+    composed = compose(
+        purpose,
+        language=language,
+        values={"message.body": message.body_text} if message else {},
+        ticket=ticket,
+        agent=message.author if message else None,
+        footer_text=footer_text,
+        footer_html=footer_html,
+    )
     mail = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
+        subject=composed.subject,
+        body=composed.text,
         to=[requester.email],
         headers={
             "Auto-Submitted": "auto-replied",
@@ -72,5 +81,5 @@ def _send(ticket: Ticket, purpose: str, extra: dict[str, Any]) -> None:
             "List-Unsubscribe": f"<{unsubscribe}>",
         },
     )
-    mail.attach_alternative(html, "text/html")
+    mail.attach_alternative(composed.html, "text/html")
     mail.send()

@@ -1,0 +1,133 @@
+"""Notifications from the timeline: the history lines of one action are collected while its
+transaction runs and turned into notifications once it commits (like the automation's hook),
+in a transaction of their own, so a failure here never undoes the change."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.db import connection, transaction
+from django.dispatch import receiver
+
+from relaydesk.accounts.models import User
+from relaydesk.notifications import mentions, services
+from relaydesk.notifications.models import Event
+from relaydesk.tickets.models import EventKind, MessageKind, Ticket, TicketEvent
+from relaydesk.tickets.signals import event_recorded
+
+logger = logging.getLogger(__name__)
+
+_local = threading.local()
+
+
+@dataclass
+class Pending:
+    ids: list[int] = field(default_factory=list)
+    callback: Any = None
+
+
+def _pending() -> dict[int, Pending]:
+    if not hasattr(_local, "pending"):
+        _local.pending = {}
+    return _local.pending
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """No notifications for actions inside (seeding the demo's history)."""
+    _local.suspended = True
+    try:
+        yield
+    finally:
+        _local.suspended = False
+
+
+@receiver(event_recorded)
+def collect(sender: Any, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> None:
+    if getattr(_local, "suspended", False):
+        return
+    pending = _pending()
+    entry = pending.get(ticket.pk)
+    if entry is None or not any(item[1] is entry.callback for item in connection.run_on_commit):
+        entry = pending[ticket.pk] = Pending()  # none yet, or its transaction rolled back
+        entry.callback = partial(_flush, ticket.pk, entry)
+        transaction.on_commit(entry.callback, robust=True)
+    entry.ids.append(event.pk)
+
+
+def _flush(ticket_id: int, entry: Pending) -> None:
+    if _pending().get(ticket_id) is entry:
+        del _pending()[ticket_id]
+    lines = list(
+        TicketEvent.objects.filter(pk__in=entry.ids, ticket_id=ticket_id)
+        .select_related("actor", "message", "ticket__assignee")
+        .order_by("id")
+    )
+    if not lines:
+        return
+    try:
+        created = any(line.kind == EventKind.CREATED for line in lines)
+        with transaction.atomic():
+            for line in lines:
+                if created and line.kind == EventKind.MESSAGE:
+                    continue  # a new ticket's first message is no reply
+                _notify_line(line)
+    except Exception:
+        logger.exception("notifications for ticket %s failed", ticket_id)
+
+
+def _agent(value: Any) -> User | None:
+    agent_id = value.get("id") if isinstance(value, dict) else None
+    if not isinstance(agent_id, int):
+        return None
+    return User.objects.filter(pk=agent_id).first()
+
+
+def _notify_line(line: TicketEvent) -> None:
+    ticket, actor = line.ticket, line.actor
+    if line.kind == EventKind.CREATED and ticket.assignee is not None:
+        services.notify(
+            recipients=[ticket.assignee], event=Event.ASSIGNED, ticket=ticket, actor=actor
+        )
+    elif line.kind == EventKind.FIELD and line.field == "assignee":
+        assignee = _agent(line.after)
+        if assignee is not None:
+            services.notify(recipients=[assignee], event=Event.ASSIGNED, ticket=ticket, actor=actor)
+    elif line.kind == EventKind.TRANSFER:
+        assignee = _agent((line.after or {}).get("assignee"))
+        before = _agent((line.before or {}).get("assignee"))
+        if assignee is not None and assignee != before:
+            services.notify(
+                recipients=[assignee],
+                event=Event.ASSIGNED,
+                ticket=ticket,
+                actor=actor,
+                text=line.note,
+            )
+    elif line.kind == EventKind.MESSAGE and line.message is not None:
+        if line.field == MessageKind.NOTE:
+            text = line.message.body_text
+            services.notify(
+                recipients=mentions.mentioned_agents(text),
+                event=Event.MENTIONED,
+                ticket=ticket,
+                actor=actor,
+                text=text,
+            )
+        elif line.field == MessageKind.CUSTOMER:
+            owners = list(ticket.followers.all())
+            if ticket.assignee is not None:
+                owners.append(ticket.assignee)
+            services.notify(
+                recipients=owners,
+                event=Event.CUSTOMER_REPLIED,
+                ticket=ticket,
+                actor=actor,
+                text=line.message.body_text,
+            )
