@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -93,11 +92,6 @@ def ticket(
         "updated_at": ticket.updated_at,
         "sla": sla(ticket),
     }
-
-
-def etag(ticket: Ticket) -> str:
-    stamp = f"{ticket.pk}:{ticket.updated_at.isoformat()}"
-    return '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"'
 
 
 def message(message: Message) -> dict[str, Any]:

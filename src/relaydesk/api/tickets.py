@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Query, Router, Schema, Status, UploadedFile
 
 from relaydesk.accounts.services import find_or_create_customer
-from relaydesk.api import lookups, serialize
+from relaydesk.api import conditional, lookups, serialize
 from relaydesk.api.auth import caller, require_agent, require_write
 from relaydesk.api.idempotency import run_once
-from relaydesk.api.problems import COMMON, ApiProblem, Problem
+from relaydesk.api.problems import COMMON
 from relaydesk.api.schemas import (
     TICKET_FIELDS,
     MessageOut,
@@ -31,7 +31,12 @@ from relaydesk.desk import listing
 from relaydesk.tickets import services
 from relaydesk.tickets.attachments import file_response
 from relaydesk.tickets.models import Attachment, Channel, Ticket, TimeEntry
-from relaydesk.tickets.visibility import visible_attachments, visible_messages, visible_tickets
+from relaydesk.tickets.visibility import (
+    can_change,
+    visible_attachments,
+    visible_messages,
+    visible_tickets,
+)
 
 router = Router(tags=["tickets"])
 MAX_PAGE = 100
@@ -157,7 +162,7 @@ def create_ticket(
             language=payload.language,
         )
         fresh = services.get_visible_ticket(user, ticket.number or 0)
-        response["ETag"] = serialize.etag(fresh)
+        response["ETag"] = conditional.etag(fresh)
         return 201, serialize.ticket(fresh, viewer=user)
 
     answer, replayed = run_once(
@@ -175,29 +180,28 @@ def create_ticket(
 @router.get("/tickets/{number}", response={200: TicketOut, **COMMON})
 def get_ticket(request: HttpRequest, number: int, response: HttpResponse) -> dict[str, Any]:
     ticket = _ticket(request, number)
-    response["ETag"] = serialize.etag(ticket)
+    response["ETag"] = conditional.etag(ticket)
     return serialize.ticket(ticket, viewer=caller(request))
 
 
-def _matches(if_match: str, current: str) -> bool:
-    tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
-    return "*" in tags or current in tags
-
-
 @router.patch(
-    "/tickets/{number}", response={200: TicketOut, 412: Problem, **COMMON}, exclude_unset=True
+    "/tickets/{number}",
+    response={200: TicketOut, **conditional.PRECONDITIONS, **COMMON},
+    exclude_unset=True,
 )
 def update_ticket(
     request: HttpRequest,
     number: int,
     payload: TicketUpdate,
     response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match", max_length=1000),
+    if_match: str | None = conditional.IF_MATCH,
 ) -> dict[str, Any]:
-    """Change properties. Send the `ETag` you read as `If-Match`: if someone changed the ticket
-    meanwhile, the answer is 412 and nothing is written."""
+    """Change properties. `If-Match` is required: send the `ETag` you read. If someone changed
+    the ticket meanwhile, the answer is 412 and nothing is written; without it, 428."""
     user = require_write(request)
     ticket = _ticket(request, number)
+    if not can_change(user, ticket):
+        raise PermissionDenied(_("You may not change this ticket."))
     sent = payload.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {}
     for name, value in sent.items():
@@ -217,14 +221,11 @@ def update_ticket(
             changes[name] = value
     with transaction.atomic():
         locked = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
-        if if_match is not None and not _matches(if_match, serialize.etag(locked)):
-            raise ApiProblem(
-                412, _("The ticket changed since you read it. Read it again, then retry.")
-            )
+        conditional.require_match(if_match, locked)
         if changes:
             services.update_ticket(locked, actor=user, **changes)
     fresh = _ticket(request, number)
-    response["ETag"] = serialize.etag(fresh)
+    response["ETag"] = conditional.etag(fresh)
     return serialize.ticket(fresh, viewer=user)
 
 

@@ -43,6 +43,7 @@ def test_every_curl_example_in_the_api_doc_runs(
     assert ticket.messages.filter(kind=MessageKind.NOTE).count() == 1
     assert ticket.time_entries.get().minutes == 15
     assert f"Ticket {ticket.number}" in result.stdout
+    assert "PATCH without If-Match: 428" in result.stdout
     assert '"field": "subject"' in result.stdout
     assert '"would_create": 1' in result.stdout
     assert "The <mark>parcel</mark> never arrived" in result.stdout
