@@ -11,6 +11,7 @@ from relaydesk.api import problems
 from relaydesk.api.auth import AUTH
 from relaydesk.api.catalog import router as catalog_router
 from relaydesk.api.imports import router as imports_router
+from relaydesk.api.kb import router as kb_router
 from relaydesk.api.people import router as people_router
 from relaydesk.api.search import router as search_router
 from relaydesk.api.tickets import router as tickets_router
@@ -47,4 +48,5 @@ api.add_router("", people_router)
 api.add_router("", catalog_router)
 api.add_router("", imports_router)
 api.add_router("", search_router)
+api.add_router("", kb_router)
 api.add_router("", webhooks_router)
