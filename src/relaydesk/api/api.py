@@ -9,6 +9,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from relaydesk.api import problems
 from relaydesk.api.auth import AUTH
+from relaydesk.api.canned import router as canned_router
 from relaydesk.api.catalog import router as catalog_router
 from relaydesk.api.imports import router as imports_router
 from relaydesk.api.kb import router as kb_router
@@ -49,4 +50,5 @@ api.add_router("", catalog_router)
 api.add_router("", imports_router)
 api.add_router("", search_router)
 api.add_router("", kb_router)
+api.add_router("", canned_router)
 api.add_router("", webhooks_router)

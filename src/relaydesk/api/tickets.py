@@ -59,7 +59,7 @@ class TicketQuery(Schema):
     fields: str | None = Field(default=None, max_length=500, description="Comma-separated.")
 
 
-def _ticket(request: HttpRequest, number: int) -> Ticket:
+def ticket_or_404(request: HttpRequest, number: int) -> Ticket:
     try:
         return services.get_visible_ticket(caller(request), number)
     except Ticket.DoesNotExist:
@@ -179,7 +179,7 @@ def create_ticket(
 
 @router.get("/tickets/{number}", response={200: TicketOut, **COMMON})
 def get_ticket(request: HttpRequest, number: int, response: HttpResponse) -> dict[str, Any]:
-    ticket = _ticket(request, number)
+    ticket = ticket_or_404(request, number)
     response["ETag"] = conditional.etag(ticket)
     return serialize.ticket(ticket, viewer=caller(request))
 
@@ -199,7 +199,7 @@ def update_ticket(
     """Change properties. `If-Match` is required: send the `ETag` you read. If someone changed
     the ticket meanwhile, the answer is 412 and nothing is written; without it, 428."""
     user = require_write(request)
-    ticket = _ticket(request, number)
+    ticket = ticket_or_404(request, number)
     if not can_change(user, ticket):
         raise PermissionDenied(_("You may not change this ticket."))
     sent = payload.model_dump(exclude_unset=True)
@@ -224,7 +224,7 @@ def update_ticket(
         conditional.require_match(if_match, locked)
         if changes:
             services.update_ticket(locked, actor=user, **changes)
-    fresh = _ticket(request, number)
+    fresh = ticket_or_404(request, number)
     response["ETag"] = conditional.etag(fresh)
     return serialize.ticket(fresh, viewer=user)
 
@@ -237,7 +237,7 @@ def list_messages(
     limit: int = Query(50, ge=1, le=MAX_PAGE),
 ) -> dict[str, Any]:
     """The conversation, oldest first. Customers never get internal notes."""
-    ticket = _ticket(request, number)
+    ticket = ticket_or_404(request, number)
     rows = list(
         visible_messages(caller(request))
         .filter(ticket=ticket, pk__gt=after)
@@ -265,7 +265,7 @@ def add_message(
     """A public reply or (with `internal=true`) an internal note; customers write messages.
     Multipart: `body`, optional `status`, `files` (repeatable)."""
     user = require_write(request)
-    ticket = _ticket(request, number)
+    ticket = ticket_or_404(request, number)
     message = services.add_message(
         ticket,
         actor=user,
@@ -327,7 +327,7 @@ def _time_entry(entry: TimeEntry) -> dict[str, Any]:
 @router.get("/tickets/{number}/time-entries", response={200: list[TimeEntryOut], **COMMON})
 def list_time(request: HttpRequest, number: int) -> list[dict[str, Any]]:
     require_agent(request)
-    ticket = _ticket(request, number)
+    ticket = ticket_or_404(request, number)
     return [_time_entry(e) for e in ticket.time_entries.select_related("agent")]
 
 
@@ -335,6 +335,6 @@ def list_time(request: HttpRequest, number: int) -> list[dict[str, Any]]:
 def log_time(request: HttpRequest, number: int, payload: TimeEntryIn) -> Status[dict[str, Any]]:
     require_agent(request)
     user = require_write(request)
-    ticket = _ticket(request, number)
+    ticket = ticket_or_404(request, number)
     entry = services.log_time(ticket, actor=user, minutes=payload.minutes, note=payload.note)
     return Status(201, _time_entry(entry))

@@ -46,6 +46,7 @@ def test_every_curl_example_in_the_api_doc_runs(
     assert ticket.time_entries.get().minutes == 15
     assert f"Ticket {ticket.number}" in result.stdout
     assert "PATCH without If-Match: 428" in result.stdout
+    assert f"Your refund for ticket {ticket.number} is on its way." in result.stdout
     assert "Where is my refund?" in result.stdout  # published, read without a token
     assert '"field": "subject"' in result.stdout
     assert '"would_create": 1' in result.stdout
