@@ -145,6 +145,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 REDIS_URL = env_str("REDIS_URL")
+WEB_WORKERS = env_int("RELAYDESK_WEB_WORKERS", 1)  # `relaydesk serve` processes
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
