@@ -624,16 +624,11 @@ def set_following(ticket: Ticket, *, actor: User, following: bool) -> None:
 
 def get_visible_ticket(user: User, number: int) -> Ticket:
     """The ticket with this number, if this person may see it; `Ticket.DoesNotExist` otherwise."""
+    # Four joins and three lookups by key rather than seven joins: PostgreSQL plans a join of
+    # eight tables for 20-45 ms, of five in ~1 ms, and runs either in under 1 ms (100k bench).
     return (
         visible_tickets(user)
-        .select_related(
-            "requester",
-            "organization",
-            "department",
-            "assignee",
-            "type",
-            "category",
-            "custom_status",
-        )
+        .select_related("requester", "department", "assignee", "custom_status")
+        .prefetch_related("organization", "type", "category")
         .get(number=number)
     )
