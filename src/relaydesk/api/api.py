@@ -20,10 +20,24 @@ from relaydesk.webhooks.api import router as webhooks_router
 
 
 class RelaydeskAPI(NinjaAPI):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[tuple[Any, ...], OpenAPISchema] = {}
+
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
-        """Failures are documented with the media type they are sent with."""
+        """Built once per process (seconds of pydantic work on a loaded machine, and the same
+        every time): failures are documented with the media type they are sent with."""
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cached = self._schemas.get(key)
+        if cached is None:
+            cached = self._schemas[key] = self._build_schema(path_prefix, path_params)
+        return cached
+
+    def _build_schema(
+        self, path_prefix: str | None, path_params: dict[str, Any] | None
+    ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
