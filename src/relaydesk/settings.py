@@ -117,7 +117,17 @@ TEMPLATES = [
 
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{HOME / 'relaydesk.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool per process, not persistent connections: under ASGI every request runs in a
+    # thread of its own, and CONN_MAX_AGE kept one connection per finished request's thread
+    # (32 clients exhausted PostgreSQL's 100 connections within seconds).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("RELAYDESK_DB_POOL_SIZE", 8),
+        "timeout": 30,
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The test database is a file as well (not shared-cache memory, which fails concurrent
@@ -147,6 +157,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 REDIS_URL = env_str("REDIS_URL")
+WEB_WORKERS = env_int("RELAYDESK_WEB_WORKERS", 1)  # `relaydesk serve` processes
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -58,12 +59,32 @@ class DeskSessionAuth(SessionAuth):
         return user
 
 
+class Anonymous:
+    """For what is public anyway (the knowledge base): a request without credentials reads as
+    nobody, limited per address. A request that sends a bad token is still refused."""
+
+    def __call__(self, request: HttpRequest) -> AnonymousUser | None:
+        if request.headers.get("Authorization"):
+            return None
+        throttle(f"ip:{request.META.get('REMOTE_ADDR', '')}", settings.API_RATE_LIMIT)
+        request.api_token = None  # type: ignore[attr-defined]
+        return AnonymousUser()
+
+
 AUTH: list[Any] = [TokenAuth(), DeskSessionAuth()]
+ANONYMOUS = Anonymous()
 
 
 def caller(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
+    return user
+
+
+def reader(request: HttpRequest) -> User | AnonymousUser:
+    """The caller of an operation that also answers callers without credentials."""
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User | AnonymousUser)
     return user
 
 

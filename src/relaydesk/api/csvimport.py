@@ -8,6 +8,7 @@ row is good, and a dry run never keeps anything.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import Organization, Role, User
@@ -22,7 +24,7 @@ from relaydesk.accounts.services import create_customer, find_or_create_customer
 from relaydesk.api import lookups
 from relaydesk.api.problems import field_errors
 from relaydesk.api.serialize import PRIORITY_VALUES
-from relaydesk.tickets import services
+from relaydesk.tickets import backdate, services
 from relaydesk.tickets.models import Channel, MessageKind, Ticket
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -44,6 +46,8 @@ COLUMNS: dict[str, tuple[set[str], set[str]]] = {  # kind: (required, optional)
             "tags",
             "status",
             "channel",
+            "created_at",
+            "updated_at",
         },
     ),
 }
@@ -67,6 +71,14 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass
+class Batch:
+    """What the rows of one import share: its tickets by key and when it started."""
+
+    started: datetime.datetime = field(default_factory=timezone.now)
+    tickets: dict[str, Ticket] = field(default_factory=dict)
 
 
 class _Rollback(Exception):
@@ -108,7 +120,7 @@ def run(*, kind: str, data: bytes, actor: User, dry_run: bool) -> Report:
     if report.errors:
         return report
     importer = IMPORTERS[kind]
-    tickets: dict[str, Ticket] = {}
+    batch = Batch()
     try:
         with transaction.atomic():
             try:
@@ -119,7 +131,7 @@ def run(*, kind: str, data: bytes, actor: User, dry_run: bool) -> Report:
                         break
                     try:
                         with transaction.atomic():
-                            report.created += importer(row, actor, tickets)
+                            report.created += importer(row, actor, batch)
                     except ValidationError as error:
                         report.errors += [RowError(line, f, m) for f, m in field_errors(error)]
                     except PermissionDenied as error:
@@ -133,7 +145,7 @@ def run(*, kind: str, data: bytes, actor: User, dry_run: bool) -> Report:
     return report
 
 
-def _organization(row: dict[str, str], actor: User, _t: dict[str, Ticket]) -> int:
+def _organization(row: dict[str, str], actor: User, _b: Batch) -> int:
     org = Organization(
         name=" ".join(row["name"].split()),
         domains=",".join(
@@ -151,7 +163,7 @@ def _organization(row: dict[str, str], actor: User, _t: dict[str, Ticket]) -> in
     return 1
 
 
-def _customer(row: dict[str, str], actor: User, _t: dict[str, Ticket]) -> int:
+def _customer(row: dict[str, str], actor: User, _b: Batch) -> int:
     org_name = row.get("organization", "")
     organization = None
     if org_name:
@@ -169,12 +181,56 @@ def _customer(row: dict[str, str], actor: User, _t: dict[str, Ticket]) -> int:
     return 1
 
 
-def _ticket(row: dict[str, str], actor: User, tickets: dict[str, Ticket]) -> int:
+def _moment(row: dict[str, str], name: str, batch: Batch) -> datetime.datetime | None:
+    """An ISO 8601 time with its offset (`2024-03-01T09:30:00+02:00`, or `Z`), not later than
+    the import."""
+    text = row.get(name, "")
+    if not text:
+        return None
+    try:
+        value = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or value.year < 1970:
+        raise ValidationError(
+            {name: _("Not a date and time: use ISO 8601, e.g. 2024-03-01T09:30:00+02:00.")}
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError({name: _("Give the time zone, e.g. 2024-03-01T09:30:00+02:00.")})
+    if value > batch.started:
+        raise ValidationError({name: _("This time is in the future.")})
+    return value
+
+
+def _times(
+    row: dict[str, str], batch: Batch, ticket: Ticket | None
+) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """The row's `created_at` (when its message was written; the first row's opens the ticket)
+    and the ticket's `updated_at`, checked against each other and the ticket's earlier rows."""
+    created, updated = _moment(row, "created_at", batch), _moment(row, "updated_at", batch)
+    if "created_at" in row and created is None:
+        raise ValidationError({"created_at": _("Give every row its time, or no row.")})
+    if updated is not None and created is None:
+        raise ValidationError({"updated_at": _("Give created_at too.")})
+    if created is not None and ticket is not None and created < ticket.created_at:
+        raise ValidationError({"created_at": _("Earlier than the ticket's first row.")})
+    if created is not None and updated is not None and updated < created:
+        raise ValidationError({"updated_at": _("Earlier than created_at.")})
+    return created, updated
+
+
+def _ticket(row: dict[str, str], actor: User, batch: Batch) -> int:
     """Rows with the same `ticket` key are one ticket: the first opens it, each later row adds
-    a message (kind customer, reply or note; `author_email` an agent for replies and notes)."""
+    a message (kind customer, reply or note; `author_email` an agent for replies and notes).
+    With `created_at` (and `updated_at`) columns they keep their original times."""
     key = row["ticket"]
     if not key:
         raise ValidationError({"ticket": _("Give every row the key of its ticket.")})
+    tickets = batch.tickets
+    known = tickets.get(key)
+    created_at, updated_at = _times(row, batch, known)
+    after_event = backdate.last_event(known)
+    previous_update = known.updated_at if known is not None else None
     requester = find_or_create_customer(row["requester_email"], row.get("requester_name", ""))
     kind = row.get("kind") or MessageKind.CUSTOMER
     if kind not in (MessageKind.CUSTOMER, MessageKind.REPLY, MessageKind.NOTE):
@@ -183,7 +239,7 @@ def _ticket(row: dict[str, str], actor: User, tickets: dict[str, Ticket]) -> int
     if priority not in PRIORITY_VALUES:
         raise ValidationError({"priority": _("Use low, normal, high or urgent.")})
     channel = row.get("channel") or Channel.EMAIL
-    ticket = tickets.get(key)
+    ticket = known
     if ticket is None:
         if kind != MessageKind.CUSTOMER:
             raise ValidationError({"kind": _("A ticket starts with the customer's message.")})
@@ -209,6 +265,15 @@ def _ticket(row: dict[str, str], actor: User, tickets: dict[str, Ticket]) -> int
         created = 0
     if row.get("status"):
         services.update_ticket(ticket, actor=actor, status=row["status"])
+    if created_at is not None:
+        latest = max(t for t in (created_at, updated_at, previous_update) if t is not None)
+        backdate.backdate(
+            ticket,
+            at=created_at,
+            after_event=after_event,
+            started=batch.started,
+            updated_at=latest,
+        )
     return created
 
 
@@ -219,7 +284,7 @@ def _agent(email: str) -> User:
     return agent
 
 
-IMPORTERS: dict[str, Callable[[dict[str, str], User, dict[str, Ticket]], int]] = {
+IMPORTERS: dict[str, Callable[[dict[str, str], User, Batch], int]] = {
     "organizations": _organization,
     "customers": _customer,
     "tickets": _ticket,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -105,11 +104,6 @@ def merged_into(ticket: Ticket, viewer: User | None) -> int | None:
         return None
     targets = Ticket.objects.all() if viewer is None else visible_tickets(viewer)
     return targets.filter(pk=target_id).values_list("number", flat=True).first()
-
-
-def etag(ticket: Ticket) -> str:
-    stamp = f"{ticket.pk}:{ticket.updated_at.isoformat()}"
-    return '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"'
 
 
 def message(message: Message) -> dict[str, Any]:

@@ -80,7 +80,12 @@ class Delivery(models.Model):
                 fields=["next_attempt_at"],
                 name="delivery_due",
                 condition=models.Q(state="pending"),
-            )
+            ),
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_sending",
+                condition=models.Q(state="sending"),
+            ),
         ]
 
     def __str__(self) -> str:

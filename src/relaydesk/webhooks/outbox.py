@@ -38,6 +38,8 @@ EVENT_TYPES: dict[str, str] = {  # a kind added elsewhere and not listed sends n
 }
 BACKOFF_BASE = 30  # seconds; attempt n waits BACKOFF_BASE * 4 ** (n - 1), at most a day
 BACKOFF_MAX = 24 * 3600
+STUCK_AFTER_MIN = 300  # seconds an attempt may take before the sweeper retries it
+SWEEP_BATCH = 500
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -105,14 +107,28 @@ def body_of(delivery: Delivery) -> bytes:
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
 
 
+def lease() -> datetime.timedelta:
+    """How long an attempt may stay "sending" before the sweeper takes it for a crashed
+    worker's: well past the transport's timeouts, so a slow answer is not sent twice."""
+    return datetime.timedelta(seconds=max(STUCK_AFTER_MIN, 10 * settings.WEBHOOK_TIMEOUT))
+
+
+def claim(delivery_id: int) -> bool:
+    """Take a pending delivery for one attempt with a conditional UPDATE, so two workers never
+    send it at once. While "sending", `next_attempt_at` is when the attempt counts as lost."""
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
+            state=DeliveryState.SENDING,
+            attempts=F("attempts") + 1,
+            next_attempt_at=timezone.now() + lease(),
+        )
+    )
+
+
 @task()
 def deliver(delivery_id: int) -> None:
-    """One attempt. The row is claimed with a conditional UPDATE, so two workers never send the
-    same delivery at once; nothing is locked while the request is in flight."""
-    claimed = Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
-        state=DeliveryState.SENDING, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    """One attempt; nothing is locked while the request is in flight."""
+    if not claim(delivery_id):
         return
     delivery = Delivery.objects.select_related("endpoint").get(pk=delivery_id)
     endpoint = delivery.endpoint
@@ -169,6 +185,28 @@ def _record(
     )
     if disabled:
         notify_disabled.enqueue(delivery.endpoint_id)
+
+
+def sweep_stuck_deliveries(*, now: datetime.datetime | None = None) -> int:
+    """Deliveries a crashed worker left "sending" past their lease go back to pending and are
+    enqueued again (or fail, if that was their last attempt). Receivers drop the repeat, if
+    the lost attempt did arrive, by the event id. Run it periodically; it answers how many it
+    took back."""
+    now = now or timezone.now()
+    stuck = Delivery.objects.filter(state=DeliveryState.SENDING, next_attempt_at__lt=now)
+    retried: list[int] = []
+    with transaction.atomic():
+        for delivery in stuck.order_by("next_attempt_at")[:SWEEP_BATCH]:
+            last = delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS
+            taken = stuck.filter(pk=delivery.pk).update(  # unless its worker finished meanwhile
+                state=DeliveryState.FAILED if last else DeliveryState.PENDING,
+                next_attempt_at=None if last else now,
+                last_error=_("The worker stopped during attempt %(n)d.") % {"n": delivery.attempts},
+            )
+            if taken and not last:
+                retried.append(delivery.pk)
+        transaction.on_commit(lambda: [deliver.enqueue(i) for i in retried])
+    return len(retried)
 
 
 @task()

@@ -29,6 +29,9 @@ class ApiClient:
             f"/api/v1{path}", json.dumps(data), content_type="application/json", **extra
         )
 
+    def delete(self, path: str, **extra: Any):
+        return self.client.delete(f"/api/v1{path}", **extra)
+
     def multipart(self, path: str, data: dict[str, Any]):
         return self.client.post(f"/api/v1{path}", data)
 

@@ -101,6 +101,7 @@ def test_desk_session_works_and_needs_csrf_for_writes(agent, ticket):
         '{"subject": "Renamed"}',
         content_type="application/json",
         HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+        HTTP_IF_MATCH="*",
     )
     assert allowed.status_code == 200, allowed.content
 

@@ -10,6 +10,7 @@ import pytest
 
 from relaydesk.api import tokens
 from relaydesk.api.models import Scope
+from relaydesk.kb.models import KbCategory
 from relaydesk.tickets.models import MessageKind, Ticket
 from relaydesk.webhooks.models import Endpoint
 
@@ -24,6 +25,7 @@ def shell_blocks() -> list[str]:
 def test_every_curl_example_in_the_api_doc_runs(
     transactional_db, live_server, agent, admin_user, support, tmp_path
 ):
+    KbCategory.objects.create(name="Billing", slug="billing")
     blocks = shell_blocks()
     assert len(blocks) >= 8
     script = "set -euo pipefail\n" + "\n".join(blocks)
@@ -43,6 +45,9 @@ def test_every_curl_example_in_the_api_doc_runs(
     assert ticket.messages.filter(kind=MessageKind.NOTE).count() == 1
     assert ticket.time_entries.get().minutes == 15
     assert f"Ticket {ticket.number}" in result.stdout
+    assert "PATCH without If-Match: 428" in result.stdout
+    assert f"Your refund for ticket {ticket.number} is on its way." in result.stdout
+    assert "Where is my refund?" in result.stdout  # published, read without a token
     assert '"field": "subject"' in result.stdout
     assert '"would_create": 1' in result.stdout
     assert "The <mark>parcel</mark> never arrived" in result.stdout

@@ -120,3 +120,80 @@ def test_import_command(admin_user, tmp_path):
     path.write_bytes(b"name\nGlobex\n")
     with pytest.raises(CommandError):
         call_command("importcsv", "organizations", str(path), stdout=io.StringIO())
+
+
+DATED = (
+    b"ticket,subject,requester_email,body,kind,author_email,status,created_at,updated_at\n"
+    b"A1,Broken screen,zoe@globex.test,It cracked.,customer,,,2024-03-01T09:30:00+02:00,\n"
+    b"A1,,zoe@globex.test,A new one is coming.,reply,alice@example.com,,"
+    b"2024-03-01T11:00:00Z,2024-03-02T08:00:00Z\n"
+    b"A1,,zoe@globex.test,Shipped.,note,alice@example.com,solved,2024-03-01T12:00:00Z,\n"
+)
+
+
+def at(text):
+    import datetime
+
+    return datetime.datetime.fromisoformat(text)
+
+
+def test_tickets_keep_their_original_times(admin_user, agent, support):
+    from relaydesk.tickets.models import TicketEvent
+
+    report = csvimport.run(kind="tickets", data=DATED, actor=admin_user, dry_run=False)
+    assert report.errors == []
+    ticket = Ticket.objects.get(subject="Broken screen")
+    assert ticket.created_at == at("2024-03-01T07:30:00Z")
+    assert ticket.updated_at == at("2024-03-02T08:00:00Z")  # the latest of every row's times
+    assert ticket.first_responded_at == at("2024-03-01T11:00:00Z")
+    assert ticket.solved_at == at("2024-03-01T12:00:00Z")
+    assert list(ticket.messages.order_by("pk").values_list("created_at", flat=True)) == [
+        at("2024-03-01T07:30:00Z"),
+        at("2024-03-01T11:00:00Z"),
+        at("2024-03-01T12:00:00Z"),
+    ]
+    stamps = set(TicketEvent.objects.filter(ticket=ticket).values_list("created_at", flat=True))
+    assert stamps == {
+        at(t) for t in ("2024-03-01T07:30:00Z", "2024-03-01T11:00Z", "2024-03-01T12:00Z")
+    }
+
+
+def test_without_time_columns_tickets_carry_the_import_time(admin_user, agent, support):
+    from django.utils import timezone
+
+    before = timezone.now()
+    assert csvimport.run(kind="tickets", data=TICKETS, actor=admin_user, dry_run=False).ok
+    assert Ticket.objects.get(subject="Broken screen").created_at >= before
+
+
+@pytest.mark.parametrize(
+    ("created", "updated", "field", "words"),
+    [
+        ("yesterday", "", "created_at", "ISO 8601"),
+        ("2024-03-01T09:30:00", "", "created_at", "time zone"),
+        ("2024-02-30T09:30:00Z", "", "created_at", "ISO 8601"),
+        ("0001-01-01T00:00:00+14:00", "", "created_at", "ISO 8601"),
+        ("2999-01-01T00:00:00Z", "", "created_at", "future"),
+        ("", "", "created_at", "every row"),
+        ("2024-03-01T10:00:00Z", "2024-03-01T09:00:00Z", "updated_at", "Earlier"),
+        ("2024-02-01T10:00:00Z", "", "created_at", "first row"),
+        ("x" * 5000, "", "created_at", "ISO 8601"),
+    ],
+)
+def test_bad_times_are_reported_by_line_and_change_nothing(
+    admin_user, agent, support, created, updated, field, words
+):
+    data = DATED + (f"A1,,zoe@globex.test,More.,customer,,,{created},{updated}\n".encode())
+    with nothing_changes():
+        report = csvimport.run(kind="tickets", data=data, actor=admin_user, dry_run=False)
+    assert [(e.line, e.field) for e in report.errors] == [(5, field)]
+    assert words in report.errors[0].message
+
+
+def test_updated_at_alone_is_refused(admin_user, agent, support):
+    data = b"ticket,subject,requester_email,body,updated_at\nA1,Hi,z@x.test,Yo,2024-03-01T10:00Z\n"
+    with nothing_changes():
+        report = csvimport.run(kind="tickets", data=data, actor=admin_user, dry_run=True)
+    assert [(e.line, e.field, e.message) for e in report.errors] == [
+        (2, "updated_at", "Give created_at too.")
+    ]

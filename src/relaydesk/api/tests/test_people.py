@@ -71,7 +71,7 @@ def test_departments_tags_and_custom_fields(agent, customer, ticket):
     )
     api = api_as(agent)
     assert [d["name"] for d in api.get("/departments").json()] == ["Support"]
-    api.patch(f"/tickets/{ticket.number}", {"tags": ["printer"]})
+    api.patch(f"/tickets/{ticket.number}", {"tags": ["printer"]}, HTTP_IF_MATCH="*")
     assert [(t["name"], t["tickets"]) for t in api.get("/tags").json()] == [("printer", 1)]
     assert {f["key"] for f in api.get("/custom-fields").json()} == {"serial", "plan"}
     assert [f["key"] for f in api_as(customer).get("/custom-fields").json()] == ["plan"]

@@ -109,10 +109,32 @@ def test_if_match_refuses_a_stale_update(agent, ticket):
     assert ticket.priority == 3
 
 
+def test_update_without_if_match_is_428_and_changes_nothing(agent, ticket):
+    api = api_as(agent)
+    for headers in ({}, {"HTTP_IF_MATCH": " "}):
+        with nothing_changes():
+            response = api.patch(f"/tickets/{ticket.number}", {"priority": "low"}, **headers)
+        assert response.status_code == 428
+        assert response["Content-Type"] == "application/problem+json"
+        assert [e["field"] for e in response.json()["errors"]] == ["If-Match"]
+    star = api.patch(f"/tickets/{ticket.number}", {"priority": "low"}, HTTP_IF_MATCH="*")
+    assert star.status_code == 200, star.content
+
+
+def test_if_match_takes_a_list_and_weak_tags(agent, ticket):
+    api = api_as(agent)
+    etag = api.get(f"/tickets/{ticket.number}")["ETag"]
+    response = api.patch(
+        f"/tickets/{ticket.number}", {"subject": "Both"}, HTTP_IF_MATCH=f'"other", W/{etag}'
+    )
+    assert response.status_code == 200, response.content
+
+
 def test_update_changes_status_assignee_and_tags(agent, ticket):
     response = api_as(agent).patch(
         f"/tickets/{ticket.number}",
         {"status": "pending", "assignee": agent.pk, "tags": ["hardware"]},
+        HTTP_IF_MATCH="*",
     )
     assert response.status_code == 200, response.content
     data = response.json()

@@ -1,4 +1,5 @@
 import datetime
+import io
 import json
 import time
 
@@ -106,6 +107,56 @@ def test_gives_up_after_the_last_attempt(admin_user, customer, support, settings
         outbox.deliver.call(delivery.pk)
     delivery.refresh_from_db()
     assert (delivery.state, delivery.next_attempt_at) == ("failed", None)
+
+
+def test_a_delivery_left_sending_by_a_crashed_worker_is_sent_again(
+    admin_user, customer, support, django_capture_on_commit_callbacks
+):
+    with receiver() as hook:
+        outbox.create_endpoint(actor=admin_user, name="CRM", url=hook.url)
+        open_ticket(customer, support)
+        delivery = Delivery.objects.get()
+        assert outbox.claim(delivery.pk)  # the worker took it, then died before recording
+        assert hook.requests == []
+        assert outbox.sweep_stuck_deliveries() == 0  # within its lease: maybe still in flight
+        later = timezone.now() + outbox.lease() + datetime.timedelta(seconds=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert outbox.sweep_stuck_deliveries(now=later) == 1
+        delivery.refresh_from_db()
+        assert (delivery.state, delivery.attempts) == ("pending", 1)
+        assert "stopped during attempt 1" in delivery.last_error
+        assert DBTaskResult.objects.filter(args_kwargs__args=[delivery.pk]).exists()
+        outbox.deliver.call(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == ("delivered", 2)
+    assert len(hook.requests) == 1
+    assert outbox.sweep_stuck_deliveries(now=later) == 0  # a finished delivery stays finished
+
+
+def test_a_stuck_last_attempt_fails_instead_of_retrying(admin_user, customer, support, settings):
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    outbox.create_endpoint(actor=admin_user, name="CRM", url="http://hooks.test/")
+    open_ticket(customer, support)
+    delivery = Delivery.objects.get()
+    outbox.claim(delivery.pk)
+    later = timezone.now() + outbox.lease() + datetime.timedelta(seconds=1)
+    assert outbox.sweep_stuck_deliveries(now=later) == 0
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.next_attempt_at) == ("failed", None)
+
+
+def test_sweepwebhooks_command_reports_what_it_took_back(admin_user, customer, support):
+    from django.core.management import call_command
+
+    outbox.create_endpoint(actor=admin_user, name="CRM", url="http://hooks.test/")
+    open_ticket(customer, support)
+    delivery = Delivery.objects.get()
+    outbox.claim(delivery.pk)
+    Delivery.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    out = io.StringIO()
+    call_command("sweepwebhooks", stdout=out)
+    assert "1 stuck deliveries" in out.getvalue()
+    assert Delivery.objects.get().state == DeliveryState.PENDING
 
 
 def test_private_addresses_are_refused_without_the_flag(admin_user, customer, support, settings):

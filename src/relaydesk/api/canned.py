@@ -1,0 +1,238 @@
+"""Canned responses and macros (AP1), through `automation.canned`: agents see the shared
+responses and their own, keep their own (shared ones: administrators and supervisors), get one
+rendered for a ticket, and apply macros to tickets."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from relaydesk.accounts.models import User
+from relaydesk.api import conditional, serialize
+from relaydesk.api.auth import require_agent, require_write
+from relaydesk.api.problems import COMMON
+from relaydesk.api.schemas import PriorityName, TicketOut
+from relaydesk.api.tickets import ticket_or_404
+from relaydesk.automation import canned
+from relaydesk.automation.models import CannedResponse, Macro
+
+router = Router(tags=["canned responses and macros"])
+MAX_PAGE = 100
+LanguageOrAny = Literal["", "en", "ru", "ro", "pl", "fa"]
+
+
+class CannedOut(Schema):
+    id: int
+    title: str
+    body: str = Field(description="With `{{ ticket.number }}`-style placeholders.")
+    language: str = Field(description='"" for any language.')
+    shared: bool
+    updated_at: datetime.datetime
+
+
+class CannedPage(Schema):
+    items: list[CannedOut]
+    next_cursor: str | None
+
+
+class CannedQuery(Schema):
+    q: str | None = Field(
+        default=None, max_length=200, description="Words in the title or text (one page)."
+    )
+    language: LanguageOrAny | None = Field(
+        default=None, description="With `q`: this language first, then any, then the others."
+    )
+    cursor: int = Field(default=0, ge=0, le=2**62)
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
+
+
+class CannedIn(Schema):
+    title: str = Field(max_length=1000)
+    body: str = Field(max_length=100_000)
+    language: LanguageOrAny = ""
+    shared: bool = Field(default=False, description="Administrators and supervisors only.")
+
+
+class CannedChange(Schema):
+    """Send only what changes."""
+
+    title: str | None = Field(default=None, max_length=1000)
+    body: str | None = Field(default=None, max_length=100_000)
+    language: LanguageOrAny | None = None
+    shared: bool | None = None
+
+
+class RenderedOut(Schema):
+    id: int
+    title: str
+    text: str = Field(description="The placeholders filled in for the ticket; plain text.")
+
+
+class MacroOut(Schema):
+    id: int
+    name: str
+    body: str
+    internal: bool
+    status: str
+    priority: PriorityName | None
+    add_tags: list[str]
+    assign_to_me: bool
+
+
+def _out(response: CannedResponse) -> dict[str, Any]:
+    return {
+        "id": response.pk,
+        "title": response.title,
+        "body": response.body,
+        "language": response.language,
+        "shared": response.is_shared,
+        "updated_at": response.updated_at,
+    }
+
+
+def _visible(user: User, response_id: int) -> CannedResponse:
+    found = canned.visible_responses(user).filter(pk=response_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _macro(macro_id: int) -> Macro:
+    found = Macro.objects.filter(pk=macro_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get("/canned-responses", response={200: CannedPage, **COMMON})
+def list_responses(request: HttpRequest, query: Query[CannedQuery]) -> dict[str, Any]:
+    """The shared responses and the caller's own. Agents only."""
+    user = require_agent(request)
+    if query.q:
+        found = canned.search(user, query.q, language=query.language or "")
+        return {"items": [_out(r) for r in found[: query.limit]], "next_cursor": None}
+    rows = list(
+        canned.visible_responses(user).filter(pk__gt=query.cursor).order_by("pk")[: query.limit + 1]
+    )
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    return {"items": [_out(r) for r in rows], "next_cursor": str(rows[-1].pk) if more else None}
+
+
+@router.get("/canned-responses/{response_id}", response={200: CannedOut, **COMMON})
+def get_response(request: HttpRequest, response_id: int, response: HttpResponse) -> Any:
+    found = _visible(require_agent(request), response_id)
+    response["ETag"] = conditional.etag(found)
+    return _out(found)
+
+
+@router.post("/canned-responses", response={201: CannedOut, **COMMON})
+def create_response(
+    request: HttpRequest, payload: CannedIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
+    """A personal response, or (`shared`, administrators and supervisors) a shared one."""
+    user = require_write(request)
+    require_agent(request)
+    made = canned.save_response(
+        actor=user,
+        response=None,
+        title=payload.title,
+        body=payload.body,
+        language=payload.language,
+        shared=payload.shared,
+    )
+    response["ETag"] = conditional.etag(made)
+    return Status(201, _out(made))
+
+
+@router.patch(
+    "/canned-responses/{response_id}",
+    response={200: CannedOut, **conditional.PRECONDITIONS, **COMMON},
+)
+def update_response(
+    request: HttpRequest,
+    response_id: int,
+    payload: CannedChange,
+    response: HttpResponse,
+    if_match: str | None = conditional.IF_MATCH,
+) -> dict[str, Any]:
+    """Change your own response (or a shared one, as an administrator or supervisor).
+    `If-Match` is required."""
+    user = require_write(request)
+    require_agent(request)
+    found = _visible(user, response_id)
+    with transaction.atomic():
+        locked = CannedResponse.objects.select_for_update().get(pk=found.pk)
+        if canned.can_keep(user, locked):  # otherwise the service refuses (403), not a 428
+            conditional.require_match(if_match, locked)
+        saved = canned.save_response(
+            actor=user,
+            response=locked,
+            title=locked.title if payload.title is None else payload.title,
+            body=locked.body if payload.body is None else payload.body,
+            language=locked.language if payload.language is None else payload.language,
+            shared=locked.is_shared if payload.shared is None else payload.shared,
+        )
+    response["ETag"] = conditional.etag(saved)
+    return _out(saved)
+
+
+@router.delete("/canned-responses/{response_id}", response={204: None, **COMMON})
+def delete_response(request: HttpRequest, response_id: int) -> Status[None]:
+    user = require_write(request)
+    require_agent(request)
+    canned.delete_response(_visible(user, response_id), actor=user)
+    return Status(204, None)
+
+
+@router.get(
+    "/tickets/{number}/canned-responses/{response_id}", response={200: RenderedOut, **COMMON}
+)
+def render_response(request: HttpRequest, number: int, response_id: int) -> dict[str, Any]:
+    """A response's text for this ticket, placeholders filled in, ready to send as a reply."""
+    user = require_agent(request)
+    ticket = ticket_or_404(request, number)
+    found = _visible(user, response_id)
+    return {
+        "id": found.pk,
+        "title": found.title,
+        "text": canned.render_for(found, ticket=ticket, actor=user),
+    }
+
+
+@router.get("/macros", response={200: list[MacroOut], **COMMON})
+def list_macros(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every macro (they are shared). Agents only."""
+    require_agent(request)
+    return [
+        {
+            "id": m.pk,
+            "name": m.name,
+            "body": m.body,
+            "internal": m.internal,
+            "status": m.status,
+            "priority": None if m.priority is None else serialize.PRIORITY_NAMES.get(m.priority),
+            "add_tags": m.tag_names,
+            "assign_to_me": m.assign_to_me,
+        }
+        for m in Macro.objects.all()[:1000]
+    ]
+
+
+@router.post("/tickets/{number}/macros/{macro_id}", response={200: TicketOut, **COMMON})
+def apply_macro(
+    request: HttpRequest, number: int, macro_id: int, response: HttpResponse
+) -> dict[str, Any]:
+    """Apply a macro: its reply or note and its changes in one step, all or nothing. Each part
+    is a history line of its own, as in the desk."""
+    user = require_write(request)
+    require_agent(request)
+    ticket = ticket_or_404(request, number)
+    canned.apply_macro(_macro(macro_id), ticket=ticket, actor=user)
+    fresh = ticket_or_404(request, number)
+    response["ETag"] = conditional.etag(fresh)
+    return serialize.ticket(fresh, viewer=user)
