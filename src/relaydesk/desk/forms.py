@@ -237,7 +237,7 @@ class ComposerForm(NoColon, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("internal") and (data.get("cc") or data.get("bcc")):
             raise forms.ValidationError(_("Internal notes are not mailed: remove Cc and Bcc."))
         return data
