@@ -11,9 +11,17 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from relaydesk.tickets.models import CustomField, Ticket
+from relaydesk.tickets.attachments import relink_inline
+from relaydesk.tickets.models import CustomField, Message, Ticket
 
 register = template.Library()
+
+
+@register.filter
+def portal_html(message: Message) -> str:
+    """A message's stored (sanitized) HTML with inline images served by the portal."""
+    return relink_inline(message, "portal:attachment")
+
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
