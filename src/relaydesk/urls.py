@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from relaydesk.api.api import api
 from relaydesk.core import views as core_views
+from relaydesk.mail.ses import SesInboundView
 
 admin.site.site_header = admin.site.site_title = "Relaydesk"
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("desk/mail-templates/", include("relaydesk.mailtemplates.urls")),
     path("desk/", include("relaydesk.desk.urls")),
     path("kb/", include("relaydesk.kb.urls")),
+    path("mail/webhooks/amazon_ses/inbound/", SesInboundView.as_view(), name="ses_inbound"),
     path("mail/webhooks/", include("anymail.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

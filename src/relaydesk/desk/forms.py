@@ -278,6 +278,24 @@ class ComposerForm(NoColon, forms.Form):
         choices=[("", _("Leave as is")), *StatusCategory.choices],
     )
     attachments = MultipleFileField(label=_("Attach files"))
+    cc = forms.CharField(
+        label=_("Cc"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": _("name@example.com, …"), "dir": "ltr"}),
+    )
+    bcc = forms.CharField(
+        label=_("Bcc"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": _("name@example.com, …"), "dir": "ltr"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("internal") and (data.get("cc") or data.get("bcc")):
+            raise forms.ValidationError(_("Internal notes are not mailed: remove Cc and Bcc."))
+        return data
 
 
 def custom_form_field(field: CustomField) -> forms.Field:

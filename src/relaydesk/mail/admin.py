@@ -108,7 +108,8 @@ class InboundMailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Process the selected mail again"))
     def retry(self, request: HttpRequest, queryset: QuerySet[InboundMail]) -> None:
-        results = [ingest.retry(row) for row in queryset.filter(outcome=Outcome.QUARANTINED)]
+        held = queryset.filter(outcome=Outcome.QUARANTINED)
+        results = [ingest.retry(row, actor=request.user) for row in held]  # type: ignore[arg-type]
         failed = results.count(Outcome.QUARANTINED)
         done = len(results) - failed
         self.message_user(

@@ -1,5 +1,5 @@
-"""Forward a ticket's conversation, or send a separate message, to third parties by mail
-(TK10). Their replies come back through the ticket's signed reply address."""
+"""Third parties by mail (TK10): forward a ticket's conversation, or copy them (Cc, Bcc) on a
+public reply. Their replies come back through the ticket's signed reply address."""
 
 from __future__ import annotations
 
@@ -28,6 +28,19 @@ def clean_addresses(value: str, field: str) -> list[str]:
                 {field: _("%(address)s is not a valid address.") % {"address": address[:100]}}
             ) from None
     return list(dict.fromkeys(addresses))
+
+
+def reply_copies(ticket: Ticket, *, cc: str, bcc: str) -> dict[str, str]:
+    """The composer's Cc and Bcc as the headers to keep with a public reply; the ticket's own
+    CCs are copied anyway. A ticket without a mailbox sends no mail to copy."""
+    copies = {"Cc": clean_addresses(cc, "cc"), "Bcc": clean_addresses(bcc, "bcc")}
+    if not any(copies.values()):
+        return {}
+    if len(copies["Cc"]) + len(copies["Bcc"]) > MAX_RECIPIENTS:
+        raise ValidationError({"cc": _("At most %(max)d recipients.") % {"max": MAX_RECIPIENTS}})
+    if mailbox_of(ticket) is None:
+        raise ValidationError({"cc": _("This ticket has no mailbox to send from.")})
+    return {name: ", ".join(found) for name, found in copies.items() if found}
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ from relaydesk.mail.models import (
 )
 from relaydesk.mail.parse import ParsedMail, parse
 from relaydesk.mail.people import customer_for
+from relaydesk.mail.quarantine import summary
 from relaydesk.mail.threading import find_thread, on_ticket
 from relaydesk.tickets import services
 from relaydesk.tickets.models import Channel, Message, StatusCategory, Ticket
@@ -164,9 +165,18 @@ def process(row: InboundMail) -> Outcome:
 
 
 def quarantine(row: InboundMail, error: str, outcome: str = Outcome.QUARANTINED) -> None:
-    InboundMail.objects.filter(pk=row.pk).update(
-        outcome=outcome, error=error[:2000], processed_at=timezone.now()
-    )
+    """Holds the mail with its error; sender and subject come from the headers alone, so the
+    quarantine names even mail that failed before it was parsed."""
+    found = InboundMail.objects.filter(pk=row.pk)
+    stored = found.values_list("raw", "mailbox_id").first()
+    try:
+        named = summary(bytes(stored[0])) if stored else {}
+    except Exception:  # headers too broken even to name the mail: hold it unnamed
+        log.exception("Inbound mail %s: headers unreadable", row.pk)
+        named = {}
+    if stored and stored[1]:
+        named.pop("mailbox", None)
+    found.update(outcome=outcome, error=error[:2000], processed_at=timezone.now(), **named)
     row.outcome, row.error = outcome, error
 
 
@@ -301,8 +311,10 @@ def _add_ccs(ticket: Ticket, parsed: ParsedMail, *, exclude: set[str]) -> None:
         TicketCC.objects.get_or_create(ticket=ticket, user=user)
 
 
-def retry(row: InboundMail) -> Outcome:
-    """Process a quarantined mail again (after fixing what made it fail)."""
+def retry(row: InboundMail, *, actor: User) -> Outcome:
+    """An admin processes a quarantined mail again (after fixing what made it fail)."""
+    if not actor.is_staff:
+        raise PermissionDenied(_("Only administrators may process quarantined mail again."))
     return process(row)
 
 

@@ -126,15 +126,7 @@ def _queue(
     }
     if automatic:
         headers |= {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
-    copies = (
-        cc
-        if cc is not None
-        else list(
-            TicketCC.objects.filter(ticket=ticket, user__is_active=True).values_list(
-                "user__email", flat=True
-            )
-        )
-    )
+    copies = cc if cc is not None else _ticket_ccs(ticket)
     row = OutboundMail.objects.create(
         ticket=ticket,
         ticket_message=message,
@@ -166,11 +158,27 @@ def queue_acknowledgement(ticket: Ticket, *, mailbox: Mailbox) -> OutboundMail:
     )
 
 
+def _ticket_ccs(ticket: Ticket) -> list[str]:
+    return list(
+        TicketCC.objects.filter(ticket=ticket, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+def _header_addresses(message: Message, name: str) -> list[str]:
+    return [a.strip() for a in str(message.headers.get(name, "")).split(",") if a.strip()]
+
+
 def queue_reply(message: Message, *, mailbox: Mailbox) -> OutboundMail:
-    """An agent's public reply, from the mailbox address under the agent's name."""
+    """An agent's public reply, from the mailbox address under the agent's name, to the
+    requester, the ticket's CCs and the copies the agent added (`Cc`, `Bcc` on the message)."""
     author = message.author
     team = mailbox.sender_name or mailbox.name
     name = f"{author.display_name} ({team})" if author is not None else team
+    requester = message.ticket.requester.email.lower()
+    cc = [*_ticket_ccs(message.ticket), *_header_addresses(message, "Cc")]
+    bcc = _header_addresses(message, "Bcc")
     return _queue(
         message.ticket,
         mailbox=mailbox,
@@ -178,6 +186,8 @@ def queue_reply(message: Message, *, mailbox: Mailbox) -> OutboundMail:
         sender_name=name,
         content=_composed(message.ticket, mailbox=mailbox, purpose="reply", message=message),
         message=message,
+        cc=[a for a in dict.fromkeys(cc) if a.lower() != requester],
+        bcc=[a for a in dict.fromkeys(bcc) if a.lower() != requester and a not in cc],
     )
 
 

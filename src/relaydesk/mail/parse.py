@@ -15,7 +15,7 @@ from email.header import Header, decode_header
 from email.message import Message as EmailMessage
 from email.utils import getaddresses, parseaddr
 
-from relaydesk.mail import charsets
+from relaydesk.mail import charsets, tnef
 from relaydesk.mail.quotes import fold_html, text_to_folded_html
 
 MAX_PARTS = 200
@@ -151,6 +151,35 @@ def _filename(part: EmailMessage) -> str:
     return header_text(name)
 
 
+@dataclass
+class _Unpacked:
+    files: list[Part]
+    body: str
+
+
+def _winmail(data: bytes) -> _Unpacked | None:
+    """The files inside a winmail.dat, or None to keep it as it came (not TNEF, or empty)."""
+    try:
+        found = tnef.unpack(data)
+    except tnef.NotTnef:
+        return None
+    if not found.files:
+        return None
+    files = [
+        Part(
+            filename=f.name or f"attachment-{n}",
+            content_type=f.content_type
+            or mimetypes.guess_type(f.name)[0]
+            or "application/octet-stream",
+            data=f.data,
+            content_id=f.content_id.strip("<>"),
+            inline=bool(f.content_id),
+        )
+        for n, f in enumerate(found.files[:MAX_PARTS], start=1)
+    ]
+    return _Unpacked(files, found.body)
+
+
 def parse(raw: bytes) -> ParsedMail:
     msg = email.message_from_bytes(raw)
     subject = header_text(msg.get("Subject"))
@@ -159,6 +188,7 @@ def parse(raw: bytes) -> ParsedMail:
     html_parts: list[str] = []
     attachments: list[Part] = []
     bounce_of: list[str] = []
+    tnef_text: list[str] = []
     report = msg.get_content_type() == "multipart/report"
     for part in _walk(msg):
         ctype = part.get_content_type()
@@ -187,17 +217,25 @@ def parse(raw: bytes) -> ParsedMail:
             body = charsets.decode(_payload(part), part.get_content_charset())
             (html_parts if ctype == "text/html" else text_parts).append(body)
             continue
+        data = _payload(part)
+        if ctype == "application/ms-tnef" or filename.lower() == "winmail.dat":
+            unpacked = _winmail(data)
+            if unpacked is not None:
+                attachments += unpacked.files
+                if unpacked.body.strip():
+                    tnef_text.append(unpacked.body)
+                continue
         attachments.append(
             Part(
                 filename=filename
                 or f"part-{len(attachments) + 1}{mimetypes.guess_extension(ctype) or ''}",
                 content_type=ctype,
-                data=_payload(part),
+                data=data,
                 content_id=content_id[0] if content_id else "",
                 inline=disposition == "inline" or bool(content_id),
             )
         )
-    text = "\n\n".join(t.strip() for t in text_parts if t.strip())
+    text = "\n\n".join(t.strip() for t in (text_parts or tnef_text) if t.strip())
     html = "\n".join(html_parts)
     return ParsedMail(
         message_id=own_message_id(msg.get("Message-ID")),

@@ -1,20 +1,25 @@
-"""The desk's mail actions."""
+"""The desk's mail pages and actions: spam, forward, and the quarantine for administrators."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relaydesk.desk.views.common import agent_required, desk_user, forbidden, ticket_or_404
+from relaydesk.mail import ingest
 from relaydesk.mail.forward import forward as forward_ticket
+from relaydesk.mail.models import InboundMail, Outcome
+from relaydesk.mail.quarantine import held, raw_headers
 from relaydesk.mail.spam import mark_spam
 
 MAX_FIELD = 2000
 MAX_NOTE = 20_000
+QUARANTINE_PAGE = 50
 
 
 @agent_required
@@ -50,3 +55,51 @@ def forward(request: HttpRequest, number: int) -> HttpResponse:
     else:
         messages.success(request, _("The conversation is on its way by mail."))
     return redirect("desk:ticket", number=number)
+
+
+@agent_required
+def quarantine(request: HttpRequest) -> HttpResponse:
+    try:
+        mails = held(desk_user(request))
+    except PermissionDenied as error:
+        return forbidden(request, error)
+    page = Paginator(mails, QUARANTINE_PAGE).get_page(request.GET.get("page"))
+    return render(request, "mail/desk/quarantine.html", {"page": page})
+
+
+def _held_mail(request: HttpRequest, mail_id: int) -> InboundMail:
+    try:
+        return held(desk_user(request)).get(pk=mail_id)
+    except InboundMail.DoesNotExist:
+        raise Http404(_("No such mail in the quarantine.")) from None
+
+
+@agent_required
+def quarantined_mail(request: HttpRequest, mail_id: int) -> HttpResponse:
+    try:
+        mail = _held_mail(request, mail_id)
+    except PermissionDenied as error:
+        return forbidden(request, error)
+    return render(
+        request, "mail/desk/quarantined_mail.html", {"mail": mail, "headers": raw_headers(mail)}
+    )
+
+
+@agent_required
+@require_POST
+def quarantine_action(request: HttpRequest, mail_id: int) -> HttpResponse:
+    user = desk_user(request)
+    try:
+        mail = _held_mail(request, mail_id)
+        if request.POST.get("action") == "discard":
+            ingest.discard(mail, actor=user)
+            messages.success(request, _("The mail was discarded; the original is kept."))
+        elif ingest.retry(mail, actor=user) == Outcome.QUARANTINED:
+            mail.refresh_from_db(fields=["error"])
+            messages.error(request, _("Still quarantined: %(error)s") % {"error": mail.error[:300]})
+            return redirect("mail:quarantined", mail_id=mail_id)
+        else:
+            messages.success(request, _("The mail was processed."))
+    except PermissionDenied as error:
+        return forbidden(request, error)
+    return redirect("mail:quarantine")

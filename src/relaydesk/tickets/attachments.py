@@ -83,6 +83,18 @@ def store_attachments(message: Message, files: Sequence[UploadedFile]) -> None:
         message.save(update_fields=["body_html"])
 
 
+def relink_inline(message: Message, view: str) -> str:
+    """The message's HTML with its inline images pointing at another download view (the
+    portal's `portal:attachment` instead of the desk's). Uses `message.attachments.all()`,
+    so prefetch them for a conversation; only the message's own files are relinked."""
+    html = message.body_html
+    for attachment in message.attachments.all():
+        if attachment.content_id:
+            desk = reverse("desk:attachment", args=[attachment.pk])
+            html = html.replace(f'"{desk}"', f'"{reverse(view, args=[attachment.pk])}"')
+    return html
+
+
 def file_response(attachment: Attachment) -> FileResponse:
     """The download of a stored file: images inline, everything else as an opaque download,
     sandboxed. Raises FileNotFoundError when the file is gone."""

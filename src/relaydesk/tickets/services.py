@@ -7,7 +7,7 @@ Each action is keyword-only and atomic: it checks permission, validates, writes,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,9 +225,11 @@ def add_message(
     internal: bool = False,
     status: str | None = None,
     attachments: Sequence[UploadedFile] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> Message:
     """A public reply or an internal note from an agent, or a customer's message. An agent may
-    set the status with it (a category or "custom:<id>")."""
+    set the status with it (a category or "custom:<id>"). `headers` are mail headers kept with
+    an agent's public reply (the composer's Cc and Bcc, which the mail channel sends to)."""
     ticket = _locked(ticket)
     if ticket.merged_into_id is not None:
         raise ValidationError(
@@ -261,6 +263,8 @@ def add_message(
             status = StatusCategory.OPEN
     else:
         raise PermissionDenied(_("You may not write on this ticket."))
+    if headers and kind != MessageKind.REPLY:
+        raise ValidationError(_("Only an agent's public reply is sent with copies."))
 
     message = Message.objects.create(
         ticket=ticket,
@@ -270,6 +274,7 @@ def add_message(
         direction=direction,
         body_text=text,
         body_html=html,
+        headers=dict(headers or {}),
         created_at=now,
     )
     if actor.is_agent:

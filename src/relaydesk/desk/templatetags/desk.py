@@ -13,9 +13,17 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from relaydesk.tickets.models import CustomField, Ticket
+from relaydesk.tickets.attachments import relink_inline
+from relaydesk.tickets.models import CustomField, Message, Ticket
 
 register = template.Library()
+
+
+@register.filter
+def portal_html(message: Message) -> str:
+    """A message's stored (sanitized) HTML with inline images served by the portal."""
+    return relink_inline(message, "portal:attachment")
+
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 

@@ -32,6 +32,7 @@ from relaydesk.desk.views.common import (
     is_htmx,
     ticket_or_404,
 )
+from relaydesk.mail.forward import reply_copies
 from relaydesk.tickets import events, services
 from relaydesk.tickets.models import Ticket
 from relaydesk.tickets.visibility import can_change, visible_messages, visible_tickets
@@ -167,6 +168,7 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
             internal=data["internal"],
             status=data["status"] or None,
             attachments=data["attachments"],
+            headers=reply_copies(ticket, cc=data["cc"], bcc=data["bcc"]),
         )
 
     form = ComposerForm(request.POST, request.FILES)

@@ -8,6 +8,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from relaydesk.mail.models import Mailbox
 
@@ -65,6 +66,14 @@ def mailbox(support) -> Mailbox:
 @pytest.fixture
 def sales_mailbox(sales) -> Mailbox:
     return Mailbox.objects.create(name="Sales", address="sales@example.com", department=sales)
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for a `relaydesk` process the test starts."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def free_port() -> int:

@@ -27,7 +27,7 @@ class Server:
     password: str = PASSWORD
 
 
-def _config(root: Path, port: int, users: list[str]) -> Path:
+def _config(root: Path, port: int, users: list[str], extra: str) -> Path:
     if os.geteuid() == 0:  # as root, Dovecot drops to its own accounts
         internal, login, mail_user = "dovecot", "dovenull", "dovecot"
     else:
@@ -76,18 +76,20 @@ service stats {{
     user = {internal}
   }}
 }}
+{extra}
 """
     )
     return config
 
 
 @contextmanager
-def dovecot(port: int, users: list[str]) -> Iterator[Server]:
+def dovecot(port: int, users: list[str], *, extra: str = "") -> Iterator[Server]:
+    """`extra` is appended to the configuration (`imap_capability = …` hides IDLE)."""
     # Not pytest's tmp_path: it is private to the test user, and Dovecot's own accounts must
     # read the password file and write the mail.
     root = Path(tempfile.mkdtemp(prefix="relaydesk-dovecot-"))
     root.chmod(0o755)
-    config = _config(root, port, users)
+    config = _config(root, port, users, extra)
     process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)], stderr=subprocess.PIPE)
     try:
         for _ in range(200):

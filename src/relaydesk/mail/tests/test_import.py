@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from relaydesk.mail.models import InboundMail, Outcome
-from relaydesk.mail.tests.conftest import CORPUS, make_mail
+from relaydesk.mail.tests.conftest import CORPUS, database_url, make_mail
 from relaydesk.tickets.models import Message, Ticket
 
 
@@ -75,13 +74,6 @@ def test_import_of_a_missing_path_is_an_error_and_imports_nothing(tmp_path):
     assert not InboundMail.objects.exists()
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("mailbox")
 def test_an_import_killed_midway_and_run_again_has_every_mail_exactly_once(tmp_path, settings):
@@ -90,7 +82,7 @@ def test_an_import_killed_midway_and_run_again_has_every_mail_exactly_once(tmp_p
         tmp_path / "big.mbox",
         [make_mail(subject=f"Mail {i}", body=f"Body {i}") for i in range(count)],
     )
-    env = {**os.environ, "DATABASE_URL": _database_url(), "RELAYDESK_HOME": str(tmp_path)}
+    env = {**os.environ, "DATABASE_URL": database_url(), "RELAYDESK_HOME": str(tmp_path)}
     process = subprocess.Popen(
         [sys.executable, "-m", "relaydesk.cli", "mail", "import", str(mbox)],
         env=env,

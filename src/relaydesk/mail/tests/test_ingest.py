@@ -69,16 +69,19 @@ def test_a_mail_stored_but_never_processed_is_processed_on_the_next_run():
     assert Ticket.objects.count() == 1
 
 
-def test_unprocessable_mail_is_quarantined_with_its_error_and_can_be_retried(agent):
+def test_unprocessable_mail_is_quarantined_with_its_error_and_can_be_retried(agent, admin_user):
     raw = make_mail(sender="Alice Agent <alice@example.com>", subject="From an agent")
     assert ingest.receive(raw) == Outcome.QUARANTINED
     row = InboundMail.objects.get()
     assert bytes(row.raw) == raw
     assert "belongs to an agent" in row.error
+    assert (row.sender, row.subject) == ("alice@example.com", "From an agent")
     assert not Ticket.objects.exists()
     agent.email = "alice@old.example.com"
     agent.save()
-    assert ingest.retry(row) == Outcome.CREATED
+    with pytest.raises(ingest.PermissionDenied):
+        ingest.retry(row, actor=agent)
+    assert ingest.retry(row, actor=admin_user) == Outcome.CREATED
     row.refresh_from_db()
     assert row.outcome == Outcome.CREATED
     assert row.ticket.subject == "From an agent"

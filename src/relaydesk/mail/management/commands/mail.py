@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -33,19 +35,55 @@ class Command(BaseCommand):
         importer.add_argument("--json", action="store_true", help="Print one JSON summary.")
         fetcher = sub.add_parser("fetch", help="Poll every active IMAP mailbox once.")
         fetcher.add_argument("--json", action="store_true", help="Print one JSON summary.")
+        fetcher.add_argument(
+            "--idle",
+            action="store_true",
+            help="Keep running: wait for new mail with IMAP IDLE (or poll where the server "
+            "has no IDLE) and fetch it as it arrives; one summary line per fetch.",
+        )
+        fetcher.add_argument(
+            "--interval",
+            type=float,
+            default=imap.POLL_INTERVAL,
+            help="Seconds between polls for servers without IDLE (with --idle).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
-            counts = self.import_paths(options["paths"])
+            self.report(self.import_paths(options["paths"]), as_json=options["json"])
+        elif options["idle"]:
+            self.watch(interval=max(options["interval"], 1.0), as_json=options["json"])
         else:
-            counts = imap.fetch_all()
+            self.report(imap.fetch_all(), as_json=options["json"])
+
+    def report(self, counts: Counter[str], *, as_json: bool) -> None:
         summary = {"read": sum(counts.values())} | {
             key: counts.get(outcome, 0) for outcome, key in SUMMARY_KEYS.items()
         }
-        if options["json"]:
+        if as_json:
             self.stdout.write(json.dumps(summary))
         else:
             self.stdout.write(", ".join(f"{k}: {v}" for k, v in summary.items()))
+
+    def watch(self, *, interval: float, as_json: bool) -> None:
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+
+        def fetched(counts: Counter[str]) -> None:
+            if counts:
+                self.report(counts, as_json=as_json)
+
+        threads = imap.start_watchers(stop, interval=interval, fetched=fetched)
+        if not threads:
+            raise CommandError("No active mailbox has an IMAP server.")
+        try:
+            while any(thread.is_alive() for thread in threads):
+                for thread in threads:
+                    thread.join(timeout=1)
+        except KeyboardInterrupt:
+            stop.set()
+        for thread in threads:
+            thread.join()
 
     def import_paths(self, paths: list[Path]) -> Counter[str]:
         missing = [str(p) for p in paths if not p.exists()]
