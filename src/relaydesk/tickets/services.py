@@ -41,6 +41,7 @@ from relaydesk.tickets.notifications import notify_requester
 from relaydesk.tickets.text import clean_body, find_mentions
 from relaydesk.tickets.visibility import (
     can_change,
+    can_merge_contacts,
     is_requester_side,
     visible_tickets,
     writable_departments,
@@ -620,6 +621,25 @@ def set_following(ticket: Ticket, *, actor: User, following: bool) -> None:
         after=me if following else None,
     )
     _on_commit_broadcast(ticket, "updated")
+
+
+@transaction.atomic
+def move_requests(*, source: User, target: User, actor: User) -> list[Ticket]:
+    """Two contacts are one person (PO6): every request of `source` becomes `target`'s, with
+    its customer messages, each with a "requester" history line. The caller
+    (`accounts.contacts.merge_contacts`) has checked the actor may merge; this checks again."""
+    if not can_merge_contacts(actor, source, target):
+        raise PermissionDenied(_("You may not merge these contacts."))
+    tickets = list(
+        Ticket.objects.select_for_update(of=("self",)).filter(requester=source).order_by("pk")
+    )
+    before, after = events.value_of(source), events.value_of(target)
+    for ticket in tickets:
+        _touch(ticket, requester=target)
+        events.field_changed(ticket, actor=actor, field="requester", before=before, after=after)
+        _on_commit_broadcast(ticket, "updated")
+    Message.objects.filter(ticket__in=tickets, author=source).update(author=target)
+    return tickets
 
 
 def get_visible_ticket(user: User, number: int) -> Ticket:
