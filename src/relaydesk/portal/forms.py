@@ -18,8 +18,9 @@ from relaydesk.desk.forms import (
     NoColon,
     custom_form_field,
 )
-from relaydesk.portal import satisfaction
+from relaydesk.portal import satisfaction, satisfaction_report
 from relaydesk.portal.mails import RESET, queue_account_mail
+from relaydesk.sla.forms import ReportForm
 from relaydesk.tickets.models import Category, CustomField, Priority, StatusGroup
 
 MAX_BODY = 50_000
@@ -208,3 +209,11 @@ class ContactForm(NoColon, forms.Form):
     # Honeypot: hidden from people by CSS and aria-hidden; bots fill every field.
     website = forms.CharField(label=_("Website"), required=False, max_length=200)
     ts = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
+
+
+class SatisfactionReportForm(ReportForm):
+    default_group = "month"
+    group = forms.ChoiceField(
+        label=_("Per"),
+        choices=[(key, label) for key, (label, _e) in satisfaction_report.GROUPS.items()],
+    )
