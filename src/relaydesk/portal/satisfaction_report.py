@@ -5,6 +5,7 @@ spread, and the comments, over the tickets the viewer can see. Good / bad rating
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,7 +82,7 @@ def _aggregates() -> dict[str, Any]:
     return {"count": Count("pk"), "average": Avg("score"), **per_score}
 
 
-def _row(label: str, values: dict[str, Any]) -> Row:
+def _row(label: str, values: Mapping[str, Any]) -> Row:
     average = values["average"]
     return Row(
         label=label,
