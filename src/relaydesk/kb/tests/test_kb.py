@@ -8,46 +8,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from relaydesk.conftest import signed_in
-from relaydesk.kb import services
 from relaydesk.kb.models import Article, KbCategory, Translation, Visibility, Vote
 from relaydesk.kb.render import render
 from relaydesk.kb.search import search
-
-
-@pytest.fixture
-def category(db) -> KbCategory:
-    return KbCategory.objects.create(
-        name="Accounts", slug="accounts", names={"ru": "Учётные записи"}
-    )
-
-
-@pytest.fixture
-def write(admin_user, category):
-    def make(slug, visibility=Visibility.PUBLISHED, language="en", title=None, body="Text."):
-        article = Article.objects.filter(slug=slug).first()
-        return services.save_article(
-            actor=admin_user,
-            article=article,
-            category=category,
-            slug=slug,
-            visibility=visibility,
-            language=language,
-            title=title or slug.replace("-", " ").title(),
-            body=body,
-        )
-
-    return make
-
-
-@pytest.fixture
-def people(customer, agent, supervisor, other_agent):
-    return {
-        "anonymous": Client(),
-        "customer": signed_in(customer),
-        "agent": signed_in(agent),
-        "other_agent": signed_in(other_agent),
-        "supervisor": signed_in(supervisor),
-    }
 
 
 def test_markdown_is_rendered_and_made_safe():
