@@ -18,10 +18,11 @@ from relaydesk.desk.forms import (
     NoColon,
     custom_form_field,
 )
-from relaydesk.portal import satisfaction, satisfaction_report
+from relaydesk.portal import richtext, satisfaction, satisfaction_report
 from relaydesk.portal.mails import RESET, queue_account_mail
 from relaydesk.sla.forms import ReportForm
 from relaydesk.tickets.models import Category, CustomField, Priority, StatusGroup
+from relaydesk.tickets.text import html_to_text
 
 MAX_BODY = 50_000
 
@@ -143,8 +144,10 @@ class RequestForm(NoColon, forms.Form):
     body = forms.CharField(
         label=_("Description"),
         max_length=MAX_BODY,
+        required=False,  # or `body_html`, see clean()
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    body_html = forms.CharField(max_length=4 * MAX_BODY, required=False, widget=forms.HiddenInput)
     priority = forms.TypedChoiceField(
         label=_("Priority"), coerce=int, choices=Priority.choices, initial=Priority.NORMAL
     )
@@ -165,6 +168,22 @@ class RequestForm(NoColon, forms.Form):
             self.fields[CUSTOM_PREFIX + field.key] = custom_form_field(field)
             self.custom_keys.append(field.key)
         self.fields["attachments"] = self.fields.pop("attachments")  # files last
+
+    def rich_html(self) -> str:
+        """The editor's content to show again after an error, made safe first."""
+        return richtext.clean(str(self.data.get("body_html", ""))) if self.is_bound else ""
+
+    def clean(self) -> dict[str, Any]:
+        """Rich text (from the editor) wins, and its plain text is derived from it; without
+        the script only the plain description arrives."""
+        data = super().clean() or {}
+        html = richtext.clean(data.get("body_html", ""))
+        data["body_html"] = html
+        if html:
+            data["body"] = html_to_text(html)[:MAX_BODY]
+        if not data.get("body") and "body" not in self.errors:
+            self.add_error("body", forms.ValidationError(_("Describe your request.")))
+        return data
 
     def custom_fields(self) -> dict[str, Any]:
         values = {key: self.cleaned_data.get(CUSTOM_PREFIX + key) for key in self.custom_keys}

@@ -73,7 +73,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
                     actor=user,
                     requester=user,
                     subject=data["subject"],
-                    body=services.Body(data["body"]),
+                    body=services.Body(data["body"], data["body_html"]),
                     channel=Channel.PORTAL,
                     priority=data["priority"],
                     category=data["category"],
