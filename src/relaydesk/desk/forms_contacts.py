@@ -13,6 +13,7 @@ from relaydesk.accounts.models import Organization
 from relaydesk.desk.forms import ModelChoice, NoColon
 
 MAX_QUERY = 200
+LTR = {"dir": "ltr"}  # addresses and numbers read left to right in Persian pages too
 
 
 class DirectorySearchForm(NoColon, forms.Form):
@@ -21,12 +22,17 @@ class DirectorySearchForm(NoColon, forms.Form):
 
 class ContactForm(NoColon, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=MAX_PHONE, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=MAX_PHONE, required=False, widget=forms.TextInput(LTR)
+    )
     organization = ModelChoice(
         label=_("Organization"), queryset=Organization.objects.none(), required=False
     )
     notes = forms.CharField(
-        label=_("Notes"), max_length=MAX_NOTES, required=False, widget=forms.Textarea({"rows": 4})
+        label=_("Notes"),
+        max_length=MAX_NOTES,
+        required=False,
+        widget=forms.Textarea({"rows": 4, "dir": "auto"}),
     )
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
@@ -35,22 +41,30 @@ class ContactForm(NoColon, forms.Form):
 
 
 class EmailForm(NoColon, forms.Form):
-    email = forms.EmailField(label=_("Further email address"), max_length=254)
+    email = forms.EmailField(
+        label=_("Further email address"), max_length=254, widget=forms.EmailInput(LTR)
+    )
 
 
 class PhoneForm(NoColon, forms.Form):
-    phone = forms.CharField(label=_("Further phone number"), max_length=MAX_PHONE)
+    phone = forms.CharField(
+        label=_("Further phone number"), max_length=MAX_PHONE, widget=forms.TextInput(LTR)
+    )
 
 
 class MergeForm(NoColon, forms.Form):
     into = forms.EmailField(
         label=_("Merge into the contact with the address"),
         max_length=254,
+        widget=forms.EmailInput(LTR),
         help_text=_("This contact's requests, addresses and numbers move there; it is disabled."),
     )
 
 
 class NotesForm(NoColon, forms.Form):
     notes = forms.CharField(
-        label=_("Notes"), max_length=MAX_NOTES, required=False, widget=forms.Textarea({"rows": 5})
+        label=_("Notes"),
+        max_length=MAX_NOTES,
+        required=False,
+        widget=forms.Textarea({"rows": 5, "dir": "auto"}),
     )

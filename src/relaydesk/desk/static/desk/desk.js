@@ -120,8 +120,11 @@
   var attempts = 0;
   var pending = null;
 
+  /* Each part is its own request source: htmx queues requests per source and keeps only the
+     last waiting one, so parts sharing one source would drop each other. */
   function refresh(part) {
-    window.htmx.ajax("GET", url + "?part=" + part, { target: "#" + part, swap: "outerHTML" });
+    window.htmx.ajax("GET", url + "?part=" + part,
+      { source: "#" + part, target: "#" + part, swap: "outerHTML" });
   }
 
   /* The conversation always; the other parts (the desk's panel, the portal's facts and

@@ -7,14 +7,24 @@
   if (!form || !window.fetch || !window.FormData) return;
   var status = form.querySelector(".image-status");
 
+  var area = document.getElementById(form.dataset.target);
+  var placed = false;  /* has the editor put the cursor in the text? else append at the end */
+  if (area) ["focus", "click", "keyup"].forEach(function (name) {
+    area.addEventListener(name, function () { placed = true; });
+  });
+
+  /* The image as a paragraph of its own where the cursor was. */
   function insert(text) {
-    var area = document.getElementById(form.dataset.target);
     if (!area) return;
-    var start = area.selectionStart, end = area.selectionEnd;
-    var before = area.value.slice(0, start), after = area.value.slice(end);
-    var block = (before && !before.endsWith("\n") ? "\n\n" : "") + text + "\n";
+    var start = placed ? area.selectionStart : area.value.length;
+    var end = placed ? area.selectionEnd : start;
+    var before = area.value.slice(0, start).replace(/\s+$/, "");
+    var after = area.value.slice(end).replace(/^\s+/, "");
+    var block = (before ? "\n\n" : "") + text + (after ? "\n\n" : "\n");
+    start = before.length;
     area.value = before + block + after;
     area.focus();
+    placed = true;
     area.selectionStart = area.selectionEnd = start + block.length;
   }
 
