@@ -21,7 +21,7 @@ from relaydesk.kb.render import normalize
 MAX_WORDS = 8
 MIN_WORD = 2
 MAX_QUERY = 200
-WINDOW = 500  # articles whose texts are read in order before the index is asked
+WINDOW = 200  # articles whose texts are read in order before the index is asked
 
 
 @dataclass(frozen=True)

@@ -245,3 +245,25 @@ def test_admins_manage_categories_in_the_admin(admin_user, category):
     )
     assert response.status_code == 302
     assert KbCategory.objects.get(slug="shipping").name_in("pl") == "Wysyłka"
+
+
+@pytest.mark.parametrize("window", [1, 3, 1000])
+def test_search_finds_the_same_through_the_window_and_the_index(
+    write, customer, monkeypatch, window
+):
+    """The first articles are read in order before the index is asked (kb/search.py); the
+    answer must not depend on which path found it, nor let an internal article through."""
+    from relaydesk.kb import search as search_module
+
+    monkeypatch.setattr(search_module, "WINDOW", window)
+    for n in range(6):
+        write(f"common-{n}", body="printer manual")
+    write("rare", body="printer toner")
+    write("hidden", Visibility.INTERNAL, body="printer secret")
+    common = {h.slug for h in search(customer, "printer", "en", limit=3)}
+    assert len(common) == 3
+    assert "hidden" not in common
+    everything = {h.slug for h in search(customer, "printer", "en", limit=20)}
+    assert everything == {f"common-{n}" for n in range(6)} | {"rare"}
+    assert [h.slug for h in search(customer, "toner", "en")] == ["rare"]
+    assert search(customer, "secret", "en") == []
