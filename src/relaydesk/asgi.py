@@ -11,13 +11,14 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
-from relaydesk.desk.routing import websocket_urlpatterns  # noqa: E402
+from relaydesk.desk.routing import websocket_urlpatterns as desk_sockets  # noqa: E402
+from relaydesk.portal.routing import websocket_urlpatterns as portal_sockets  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(URLRouter(desk_sockets + portal_sockets))
         ),
     }
 )

@@ -208,6 +208,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
+# Knowledge-base images (KB1): bytes per file and pixels per image (decompression bombs).
+KB_IMAGE_MAX_BYTES = env_int("RELAYDESK_KB_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+KB_IMAGE_MAX_PIXELS = env_int("RELAYDESK_KB_IMAGE_MAX_PIXELS", 40_000_000)
+
 # Attachments (TK6): per file and per message limits, and content types never served inline.
 ATTACHMENT_MAX_BYTES = env_int("RELAYDESK_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 ATTACHMENT_MAX_FILES = env_int("RELAYDESK_ATTACHMENT_MAX_FILES", 10)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("desk/search/", include("relaydesk.search.urls")),
     path("desk/sla/", include("relaydesk.sla.urls")),
     path("desk/kb/", include("relaydesk.kb.desk_urls")),
+    path("desk/satisfaction/", include("relaydesk.portal.desk_urls")),
     path("desk/automation/", include("relaydesk.automation.urls")),
     path("desk/mail/", include("relaydesk.mail.urls")),
     path("desk/notifications/", include("relaydesk.notifications.urls")),

@@ -89,6 +89,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="members",
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
@@ -145,6 +146,42 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_staff or super().has_module_perms(app_label)
+
+
+class ContactEmail(models.Model):
+    """A contact's further address (the first stays `User.email`, used to sign in): mail
+    from it finds the same contact (`services.find_or_create_customer`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="extra_emails")
+    email = models.EmailField(_("email address"), unique=True)
+    created_at = models.DateTimeField(_("added"), default=now)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("further email address")
+        verbose_name_plural = _("further email addresses")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ContactPhone(models.Model):
+    """A contact's further phone number (the first stays `User.phone`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="extra_phones")
+    number = models.CharField(_("phone"), max_length=40)
+    created_at = models.DateTimeField(_("added"), default=now)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("further phone number")
+        verbose_name_plural = _("further phone numbers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "number"], name="contact_phone_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class Department(models.Model):

@@ -7,21 +7,23 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from relaydesk.accounts.models import Organization, Role, User
+from relaydesk.accounts.models import ContactEmail, Organization, Role, User
 
 MAX_NAME = 200
 
 
 def find_or_create_customer(email: str, name: str = "") -> User:
-    """The customer with this email address, created (without a usable password) if new.
-    An address that belongs to an agent is refused: agents are not requesters."""
+    """The customer with this email address (their sign-in address or a further one, see
+    `ContactEmail`), created (without a usable password) if new. An address that belongs to an
+    agent is refused: agents are not requesters."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError:
         raise ValidationError({"requester": _("Enter a valid email address.")}) from None
     name = " ".join((name or "").split())[:MAX_NAME]
-    user = User.objects.filter(email=email).first()
+    further = ContactEmail.objects.filter(email=email).select_related("user").first()
+    user = further.user if further else User.objects.filter(email=email).first()
     if user is None:
         try:
             with transaction.atomic():
@@ -47,7 +49,10 @@ def create_customer(
     taken = ValidationError(
         {"email": ValidationError(_("Someone already uses this address."), code="taken")}
     )
-    if User.objects.filter(email=email).exists():
+    if (
+        User.objects.filter(email=email).exists()
+        or ContactEmail.objects.filter(email=email).exists()
+    ):
         raise taken
     try:
         with transaction.atomic():

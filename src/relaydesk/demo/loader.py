@@ -23,6 +23,7 @@ from relaydesk.automation.hooks import suspended
 from relaydesk.demo import people
 from relaydesk.demo import satisfaction as demo_satisfaction
 from relaydesk.demo.automation import seed_automation
+from relaydesk.demo.contacts import load_contacts
 from relaydesk.demo.kb import load_kb
 from relaydesk.demo.scripts import SCENARIOS, SCRIPTS, TRANSFER_NOTES, Scenario
 from relaydesk.demo.sla import configure_sla
@@ -198,6 +199,7 @@ def load_demo() -> Summary:
         seed_automation(User.objects.get(email=people.STAFF[0].email))
         load_mail_demo(agent=User.objects.get(email=people.STAFF[1].email))
         load_views(catalog.supervisor)
+        load_contacts()
     return Summary(
         departments=Department.objects.count(),
         agents=User.objects.exclude(role=Role.CUSTOMER).count(),

@@ -20,15 +20,21 @@ def _visible_ticket_id(user: Any, number: int) -> int | None:
 
 
 class TicketConsumer(AsyncJsonWebsocketConsumer):
+    """Joins the group `group_for` names for the ticket in the path, or refuses (4403)."""
+
     group: str | None = None
+
+    async def group_for(self, user: Any, number: int) -> str | None:
+        ticket_id = await _visible_ticket_id(user, number)
+        return None if ticket_id is None else ticket_group(ticket_id)
 
     async def connect(self) -> None:
         number = int(self.scope["url_route"]["kwargs"]["number"])
-        ticket_id = await _visible_ticket_id(self.scope.get("user"), number)
-        if ticket_id is None:
+        group = await self.group_for(self.scope.get("user"), number)
+        if group is None:
             await self.close(code=4403)
             return
-        self.group = ticket_group(ticket_id)
+        self.group = group
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 

@@ -14,7 +14,7 @@ class ArticleForm(NoColon, forms.Form):
         label=_("Text (Markdown)"),
         max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 16, "class": "mono"}),
-        help_text=_("## headings, **bold**, [links](https://…), ![images](https://…), lists."),
+        help_text=_("## headings, **bold**, [links](https://…), ![images](…), lists."),
     )
     language = forms.ChoiceField(label=_("Language of this text"), choices=settings.LANGUAGES)
     category = forms.ModelChoiceField(label=_("Category"), queryset=KbCategory.objects.all())
@@ -24,4 +24,14 @@ class ArticleForm(NoColon, forms.Form):
         max_length=120,
         required=False,
         help_text=_("The last part of the article's link; made from the title when empty."),
+    )
+
+
+class ImageForm(NoColon, forms.Form):
+    image = forms.FileField(label=_("Image"), help_text=_("PNG, JPEG, GIF or WebP."))
+    alt = forms.CharField(
+        label=_("Description"),
+        max_length=200,
+        required=False,
+        help_text=_("What the image shows, for readers who cannot see it."),
     )

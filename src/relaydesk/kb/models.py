@@ -108,3 +108,32 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.helpful}"
+
+
+def _image_path(image: ArticleImage, filename: str) -> str:
+    return f"kb/{image.article_id}/{filename}"
+
+
+class ArticleImage(models.Model):
+    """An image shown in an article (KB1). Uploaded in the desk editor, checked to be a real
+    PNG, JPEG, GIF or WebP (`kb.images`), served by `kb:image` to those who may read the
+    article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(_("file"), upload_to=_image_path, max_length=300)
+    content_type = models.CharField(_("content type"), max_length=20)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("article image")
+        verbose_name_plural = _("article images")
+
+    def __str__(self) -> str:
+        return self.file.name or ""

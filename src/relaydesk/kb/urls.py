@@ -8,6 +8,7 @@ urlpatterns = [
     path("", public.index, name="index"),
     path("search/", public.search_page, name="search"),
     path("suggest/", public.suggest, name="suggest"),
+    path("images/<int:pk>/", public.image, name="image"),
     path("<slug:slug>/", public.article, name="article"),
     path("<slug:slug>/vote/", public.vote, name="vote"),
 ]

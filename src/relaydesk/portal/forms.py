@@ -18,9 +18,11 @@ from relaydesk.desk.forms import (
     NoColon,
     custom_form_field,
 )
-from relaydesk.portal import satisfaction
+from relaydesk.portal import richtext, satisfaction, satisfaction_report
 from relaydesk.portal.mails import RESET, queue_account_mail
+from relaydesk.sla.forms import ReportForm
 from relaydesk.tickets.models import Category, CustomField, Priority, StatusGroup
+from relaydesk.tickets.text import html_to_text
 
 MAX_BODY = 50_000
 
@@ -142,8 +144,10 @@ class RequestForm(NoColon, forms.Form):
     body = forms.CharField(
         label=_("Description"),
         max_length=MAX_BODY,
+        required=False,  # or `body_html`, see clean()
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    body_html = forms.CharField(max_length=4 * MAX_BODY, required=False, widget=forms.HiddenInput)
     priority = forms.TypedChoiceField(
         label=_("Priority"), coerce=int, choices=Priority.choices, initial=Priority.NORMAL
     )
@@ -164,6 +168,22 @@ class RequestForm(NoColon, forms.Form):
             self.fields[CUSTOM_PREFIX + field.key] = custom_form_field(field)
             self.custom_keys.append(field.key)
         self.fields["attachments"] = self.fields.pop("attachments")  # files last
+
+    def rich_html(self) -> str:
+        """The editor's content to show again after an error, made safe first."""
+        return richtext.clean(str(self.data.get("body_html", ""))) if self.is_bound else ""
+
+    def clean(self) -> dict[str, Any]:
+        """Rich text (from the editor) wins, and its plain text is derived from it; without
+        the script only the plain description arrives."""
+        data = super().clean() or {}
+        html = richtext.clean(data.get("body_html", ""))
+        data["body_html"] = html
+        if html:
+            data["body"] = html_to_text(html)[:MAX_BODY]
+        if not data.get("body") and "body" not in self.errors:
+            self.add_error("body", forms.ValidationError(_("Describe your request.")))
+        return data
 
     def custom_fields(self) -> dict[str, Any]:
         values = {key: self.cleaned_data.get(CUSTOM_PREFIX + key) for key in self.custom_keys}
@@ -208,3 +228,11 @@ class ContactForm(NoColon, forms.Form):
     # Honeypot: hidden from people by CSS and aria-hidden; bots fill every field.
     website = forms.CharField(label=_("Website"), required=False, max_length=200)
     ts = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
+
+
+class SatisfactionReportForm(ReportForm):
+    default_group = "month"
+    group = forms.ChoiceField(
+        label=_("Per"),
+        choices=[(key, label) for key, (label, _e) in satisfaction_report.GROUPS.items()],
+    )

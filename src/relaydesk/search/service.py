@@ -93,7 +93,8 @@ def _filtered(tickets: QuerySet[Ticket], filters: Filters) -> QuerySet[Ticket]:
 def _contacts(user: User, text: str) -> list[User]:
     customers = User.objects.filter(role=Role.CUSTOMER, is_active=True)
     if is_email(text):
-        customers = customers.filter(email=text.strip().lower())
+        address = text.strip().lower()
+        customers = customers.filter(Q(email=address) | Q(extra_emails__email=address))
     else:
         for word in words(text):
             customers = customers.filter(Q(name__icontains=word) | Q(email__istartswith=word))

@@ -13,6 +13,9 @@ MAX_DAYS = 366 * 3
 
 
 class ReportForm(forms.Form):
+    """A grouping and a period (the last 30 days unless asked otherwise)."""
+
+    default_group = "policy"
     group = forms.ChoiceField(
         label=_("Per"),
         choices=[(key, label) for key, (label, _expression) in GROUPS.items()],
@@ -23,7 +26,11 @@ class ReportForm(forms.Form):
 
     def __init__(self, data: Any = None) -> None:
         today = timezone.localdate()
-        defaults = {"group": "policy", "start": today - dt.timedelta(days=29), "end": today}
+        defaults = {
+            "group": self.default_group,
+            "start": today - dt.timedelta(days=29),
+            "end": today,
+        }
         super().__init__({**defaults, **{k: v for k, v in (data or {}).items() if v}})
         self.label_suffix = ""
 

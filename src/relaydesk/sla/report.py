@@ -53,10 +53,15 @@ class Row:
         return round(100 * self.achieved / decided, 1) if decided else None
 
 
-def records(user: User, start: dt.date, end: dt.date) -> QuerySet[Record]:
+def period(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """From the start of `start` to the end of `end`, in the viewer's time zone."""
     zone = timezone.get_current_timezone()
     since = dt.datetime.combine(start, dt.time(), zone)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone)
+    return since, dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone)
+
+
+def records(user: User, start: dt.date, end: dt.date) -> QuerySet[Record]:
+    since, until = period(start, end)
     spam = Ticket.tags.through.objects.filter(tag__name=SPAM_TAG).values("ticket_id")
     tickets = (
         visible_tickets(user)

@@ -114,8 +114,8 @@ def merge_tickets(source: Ticket, *, into: Ticket, actor: User) -> Ticket:
         )
     _touch(into)
     events.merged_from(into, actor=actor, source=source)
-    _on_commit_broadcast(source, "updated")
-    _on_commit_broadcast(into, "message")
+    _on_commit_broadcast(source, "updated", public=True)
+    _on_commit_broadcast(into, "message", public=True)
     return into
 
 
@@ -167,8 +167,8 @@ def split_ticket(
     events.split_from(new, actor=actor, original=ticket)
     _touch(ticket)
     events.split_to(ticket, actor=actor, new=new, count=len(ids))
-    _on_commit_broadcast(ticket, "message")
-    _on_commit_broadcast(new, "created")
+    _on_commit_broadcast(ticket, "message", public=True)
+    _on_commit_broadcast(new, "created", public=False)
     return new
 
 
@@ -194,4 +194,4 @@ def set_link(ticket: Ticket, *, other: Ticket, actor: User, linked: bool) -> Non
     for one, two in ((ticket, other), (other, ticket)):
         _touch(one)
         events.link_changed(one, actor=actor, other=two, linked=linked)
-        _on_commit_broadcast(one, "updated")
+        _on_commit_broadcast(one, "updated", public=False)

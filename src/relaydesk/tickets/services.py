@@ -41,6 +41,7 @@ from relaydesk.tickets.notifications import notify_requester
 from relaydesk.tickets.text import clean_body, find_mentions
 from relaydesk.tickets.visibility import (
     can_change,
+    can_merge_contacts,
     is_requester_side,
     visible_tickets,
     writable_departments,
@@ -120,9 +121,16 @@ def insert_ticket(**fields: Any) -> Ticket:
     return ticket
 
 
-def _on_commit_broadcast(ticket: Ticket, what: str) -> None:
+def _on_commit_broadcast(ticket: Ticket, what: str, *, public: bool) -> None:
+    """Tell open pages after commit; `public` also tells the requester's portal page, which
+    must hear only of what the requester sees (a public message, the status, the subject)."""
     ticket_id = ticket.pk
-    transaction.on_commit(lambda: live.ticket_changed(ticket_id, what))
+    transaction.on_commit(lambda: live.ticket_changed(ticket_id, what, public=public))
+
+
+def _customer_view(ticket: Ticket) -> tuple[Any, ...]:
+    """The ticket's properties the requester's page shows."""
+    return (ticket.status, ticket.custom_status_id, ticket.priority, ticket.subject)
 
 
 def _touch(ticket: Ticket, **fields: Any) -> None:
@@ -212,7 +220,7 @@ def create_ticket(
     )
     store_attachments(message, attachments)
     events.ticket_created(ticket, actor=actor)
-    _on_commit_broadcast(ticket, "created")
+    _on_commit_broadcast(ticket, "created", public=False)
     return ticket
 
 
@@ -235,6 +243,7 @@ def add_message(
         raise ValidationError(
             {"body": _("This ticket was merged; write on the ticket it was merged into.")}
         )
+    shown = _customer_view(ticket)
     text, html = clean_body(body.text, body.html)
     if not text:
         raise ValidationError({"body": _("The message is empty.")})
@@ -289,7 +298,8 @@ def add_message(
     if message.is_public and kind == MessageKind.REPLY:
         message_id = message.pk
         transaction.on_commit(lambda: notify_requester.enqueue(message_id))
-    _on_commit_broadcast(ticket, "message")
+    public = message.is_public or _customer_view(ticket) != shown
+    _on_commit_broadcast(ticket, "message", public=public)
     return message
 
 
@@ -315,7 +325,7 @@ def automated_message(ticket: Ticket, *, text: str, internal: bool) -> Message:
     if not internal:
         message_id = message.pk
         transaction.on_commit(lambda: notify_requester.enqueue(message_id))
-    _on_commit_broadcast(ticket, "message")
+    _on_commit_broadcast(ticket, "message", public=not internal)
     return message
 
 
@@ -361,7 +371,7 @@ def receive_message(
     if ticket.status not in (StatusCategory.NEW, StatusCategory.OPEN):
         _set_status(ticket, actor=author, status=StatusCategory.OPEN, custom_status=None, now=now)
     _touch(ticket)
-    _on_commit_broadcast(ticket, "message")
+    _on_commit_broadcast(ticket, "message", public=True)
     return message
 
 
@@ -437,7 +447,7 @@ def close_request(ticket: Ticket, *, actor: User) -> Ticket:
         custom_status=None,
         now=timezone.now(),
     )
-    _on_commit_broadcast(ticket, "updated")
+    _on_commit_broadcast(ticket, "updated", public=True)
     return ticket
 
 
@@ -469,6 +479,7 @@ def _apply_changes(ticket: Ticket, *, actor: User | None, changes: dict[str, Any
             _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))}
         )
     now = timezone.now()
+    shown = _customer_view(ticket)
     department = changes.get("department", ticket.department)
     if "department" in changes and department != ticket.department:
         _check_department_for(actor, department)
@@ -514,7 +525,7 @@ def _apply_changes(ticket: Ticket, *, actor: User | None, changes: dict[str, Any
         _set_tags(ticket, actor=actor, names=changes["tags"])
     if ticket.assignee is not None and ticket.status == StatusCategory.NEW:
         _set_status(ticket, actor=actor, status=StatusCategory.OPEN, custom_status=None, now=now)
-    _on_commit_broadcast(ticket, "updated")
+    _on_commit_broadcast(ticket, "updated", public=_customer_view(ticket) != shown)
     return ticket
 
 
@@ -617,7 +628,7 @@ def transfer(
         )
         events.message_added(ticket, actor=actor, message=message)
     events.transferred(ticket, actor=actor, before=before, after=after, note=note)
-    _on_commit_broadcast(ticket, "updated")
+    _on_commit_broadcast(ticket, "updated", public=False)
     return ticket
 
 
@@ -653,7 +664,26 @@ def set_following(ticket: Ticket, *, actor: User, following: bool) -> None:
         before=None if following else me,
         after=me if following else None,
     )
-    _on_commit_broadcast(ticket, "updated")
+    _on_commit_broadcast(ticket, "updated", public=False)
+
+
+@transaction.atomic
+def move_requests(*, source: User, target: User, actor: User) -> list[Ticket]:
+    """Two contacts are one person (PO6): every request of `source` becomes `target`'s, with
+    its customer messages, each with a "requester" history line. The caller
+    (`accounts.contacts.merge_contacts`) has checked the actor may merge; this checks again."""
+    if not can_merge_contacts(actor, source, target):
+        raise PermissionDenied(_("You may not merge these contacts."))
+    tickets = list(
+        Ticket.objects.select_for_update(of=("self",)).filter(requester=source).order_by("pk")
+    )
+    before, after = events.value_of(source), events.value_of(target)
+    for ticket in tickets:
+        _touch(ticket, requester=target)
+        events.field_changed(ticket, actor=actor, field="requester", before=before, after=after)
+        _on_commit_broadcast(ticket, "updated", public=False)
+    Message.objects.filter(ticket__in=tickets, author=source).update(author=target)
+    return tickets
 
 
 def get_visible_ticket(user: User, number: int) -> Ticket:

@@ -47,7 +47,7 @@ def snooze(ticket: Ticket, *, actor: User, until: dt.datetime | None) -> Ticket:
             _set_status(
                 ticket, actor=actor, status=StatusCategory.OPEN, custom_status=None, now=now
             )
-            _on_commit_broadcast(ticket, "updated")
+            _on_commit_broadcast(ticket, "updated", public=True)
         return ticket
     if timezone.is_naive(until):
         raise ValidationError({"until": _("Give the time with its time zone.")})
@@ -62,7 +62,7 @@ def snooze(ticket: Ticket, *, actor: User, until: dt.datetime | None) -> Ticket:
     before = ticket.snoozed_until
     _touch(ticket, snoozed_until=until)
     events.snooze_changed(ticket, actor=actor, before=before, after=until)
-    _on_commit_broadcast(ticket, "updated")
+    _on_commit_broadcast(ticket, "updated", public=True)
     return ticket
 
 
@@ -90,5 +90,5 @@ def _wake(pk: int, now: dt.datetime) -> bool:
     if ticket.snoozed_until is None or ticket.snoozed_until > now:
         return False  # woken or snoozed again meanwhile
     _set_status(ticket, actor=None, status=StatusCategory.OPEN, custom_status=None, now=now)
-    _on_commit_broadcast(ticket, "updated")
+    _on_commit_broadcast(ticket, "updated", public=True)
     return True

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from relaydesk.accounts.models import Access, Department, Membership, Role, User
+from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
 from relaydesk.tickets.models import (
     PUBLIC_MESSAGE_KINDS,
     Attachment,
@@ -97,3 +97,74 @@ def is_requester_side(user: Person, ticket: Ticket) -> bool:
     if not isinstance(user, User) or not user.is_active or user.is_agent:
         return False
     return visible_tickets(user).filter(pk=ticket.pk).exists()
+
+
+def changeable_tickets(user: Person) -> QuerySet[Ticket]:
+    """The tickets `can_change` says yes to, as a query."""
+    tickets = visible_tickets(user)
+    if not isinstance(user, User) or not user.is_agent:
+        return tickets.none()
+    if user.role == Role.ADMIN:
+        return tickets
+    full = _department_ids(user, (Access.FULL,))
+    return tickets.filter(Q(department__in=full) | Q(department=None))
+
+
+# Contacts and organizations (PO6). Administrators see them all; other agents see the
+# customers and organizations behind the tickets they see, and edit those behind tickets they
+# may change. Customers see none of this.
+
+
+def visible_contacts(user: Person) -> QuerySet[User]:
+    contacts = User.objects.filter(role=Role.CUSTOMER)
+    if not isinstance(user, User) or not user.is_agent:
+        return contacts.none()
+    if user.role == Role.ADMIN:
+        return contacts
+    return contacts.filter(Exists(visible_tickets(user).filter(requester=OuterRef("pk"))))
+
+
+def visible_organizations(user: Person) -> QuerySet[Organization]:
+    organizations = Organization.objects.all()
+    if not isinstance(user, User) or not user.is_agent:
+        return organizations.none()
+    if user.role == Role.ADMIN:
+        return organizations
+    tickets = visible_tickets(user)
+    return organizations.filter(
+        Exists(tickets.filter(organization=OuterRef("pk")))
+        | Exists(tickets.filter(requester__organization=OuterRef("pk")))
+    )
+
+
+def can_edit_contact(user: Person, contact: User) -> bool:
+    if not isinstance(user, User) or not user.is_agent or not contact.is_customer:
+        return False
+    return user.role == Role.ADMIN or changeable_tickets(user).filter(requester=contact).exists()
+
+
+def can_edit_organization(user: Person, organization: Organization) -> bool:
+    if not isinstance(user, User) or not user.is_agent:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    tickets = changeable_tickets(user)
+    return tickets.filter(
+        Q(organization=organization) | Q(requester__organization=organization)
+    ).exists()
+
+
+def can_merge_contacts(user: Person, source: User, target: User) -> bool:
+    """Merging rewrites who asked every one of the source's requests: administrators may;
+    supervisors may when they can change every ticket of both contacts."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role != Role.SUPERVISOR:
+        return False
+    people = (source.pk, target.pk)
+    all_tickets = Ticket.objects.filter(requester__in=people)
+    return not all_tickets.exclude(pk__in=changeable_tickets(user).values("pk")).exists() and (
+        visible_contacts(user).filter(pk__in=people).count() == 2
+    )

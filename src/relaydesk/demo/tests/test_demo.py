@@ -151,6 +151,19 @@ def test_demo_has_published_articles_in_every_language(demo_workspace):
 
 
 @pytest.mark.django_db
+def test_demo_has_contacts_with_several_addresses_and_organizations_with_notes(demo_workspace):
+    from relaydesk.accounts.services import find_or_create_customer
+
+    chris = User.objects.get(email="customer@example.com")
+    assert chris.extra_emails.count() == 2
+    assert chris.extra_phones.exists()
+    assert chris.notes
+    assert find_or_create_customer("chris.taylor@home.example.net") == chris
+    assert User.objects.filter(name="Иван Петров", extra_emails__isnull=False).exists()
+    assert Organization.objects.exclude(notes="").count() == 2
+
+
+@pytest.mark.django_db
 def test_demo_has_an_embeddable_contact_form(demo_workspace, client):
     assert client.get("/form/contact/example/").status_code == 200
     assert client.get("/form/contact/").status_code == 200

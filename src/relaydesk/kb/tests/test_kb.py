@@ -8,46 +8,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from relaydesk.conftest import signed_in
-from relaydesk.kb import services
 from relaydesk.kb.models import Article, KbCategory, Translation, Visibility, Vote
 from relaydesk.kb.render import render
 from relaydesk.kb.search import search
-
-
-@pytest.fixture
-def category(db) -> KbCategory:
-    return KbCategory.objects.create(
-        name="Accounts", slug="accounts", names={"ru": "Учётные записи"}
-    )
-
-
-@pytest.fixture
-def write(admin_user, category):
-    def make(slug, visibility=Visibility.PUBLISHED, language="en", title=None, body="Text."):
-        article = Article.objects.filter(slug=slug).first()
-        return services.save_article(
-            actor=admin_user,
-            article=article,
-            category=category,
-            slug=slug,
-            visibility=visibility,
-            language=language,
-            title=title or slug.replace("-", " ").title(),
-            body=body,
-        )
-
-    return make
-
-
-@pytest.fixture
-def people(customer, agent, supervisor, other_agent):
-    return {
-        "anonymous": Client(),
-        "customer": signed_in(customer),
-        "agent": signed_in(agent),
-        "other_agent": signed_in(other_agent),
-        "supervisor": signed_in(supervisor),
-    }
 
 
 def test_markdown_is_rendered_and_made_safe():
@@ -282,3 +245,25 @@ def test_admins_manage_categories_in_the_admin(admin_user, category):
     )
     assert response.status_code == 302
     assert KbCategory.objects.get(slug="shipping").name_in("pl") == "Wysyłka"
+
+
+@pytest.mark.parametrize("window", [1, 3, 1000])
+def test_search_finds_the_same_through_the_window_and_the_index(
+    write, customer, monkeypatch, window
+):
+    """The first articles are read in order before the index is asked (kb/search.py); the
+    answer must not depend on which path found it, nor let an internal article through."""
+    from relaydesk.kb import search as search_module
+
+    monkeypatch.setattr(search_module, "WINDOW", window)
+    for n in range(6):
+        write(f"common-{n}", body="printer manual")
+    write("rare", body="printer toner")
+    write("hidden", Visibility.INTERNAL, body="printer secret")
+    common = {h.slug for h in search(customer, "printer", "en", limit=3)}
+    assert len(common) == 3
+    assert "hidden" not in common
+    everything = {h.slug for h in search(customer, "printer", "en", limit=20)}
+    assert everything == {f"common-{n}" for n in range(6)} | {"rare"}
+    assert [h.slug for h in search(customer, "toner", "en")] == ["rare"]
+    assert search(customer, "secret", "en") == []

@@ -8,17 +8,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from relaydesk.desk.forms import apply_errors
 from relaydesk.desk.views.common import agent_required, desk_user, forbidden
-from relaydesk.kb import services
+from relaydesk.kb import images, services
 from relaydesk.kb.access import best_translations, can_edit
-from relaydesk.kb.forms import ArticleForm
+from relaydesk.kb.forms import ArticleForm, ImageForm
 from relaydesk.kb.models import Article
 from relaydesk.kb.render import render as render_markdown
 from relaydesk.kb.search import search
@@ -72,7 +72,7 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     form = ArticleForm(request.POST or None, initial=_initial(article, language))
-    context: dict[str, Any] = {"form": form, "article": article}
+    context: dict[str, Any] = {"form": form, "article": article, **_gallery(article)}
     if request.method != "POST":
         return render(request, "kb/desk_edit.html", context)
     if not form.is_valid():
@@ -88,6 +88,53 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         return render(request, "kb/desk_edit.html", context, status=422)
     messages.success(request, _("The article is saved."))
     return redirect(f"{reverse('kb_desk:edit', args=[saved.pk])}?language={data['language']}")
+
+
+def _gallery(article: Article | None, form: ImageForm | None = None) -> dict[str, Any]:
+    """The editor's image box: the upload form and the article's images with their Markdown."""
+    if article is None:
+        return {}
+    shown = [(image, images.markdown_for(image, "")) for image in article.images.all()[:50]]
+    return {"image_form": form or ImageForm(), "images": shown}
+
+
+@agent_required
+@require_POST
+def upload_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """An image for the article. The editor's script asks for JSON and puts the returned
+    Markdown where the cursor is; without the script the page comes back with the Markdown
+    in its image list."""
+    try:
+        _editor(request)
+    except PermissionDenied as error:
+        return forbidden(request, error)
+    article = get_object_or_404(Article, pk=pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = ImageForm(request.POST, request.FILES)
+    try:
+        if form.is_valid():
+            image = images.add_image(
+                actor=desk_user(request), article=article, upload=form.cleaned_data["image"]
+            )
+            markdown = images.markdown_for(image, form.cleaned_data["alt"])
+            if wants_json:
+                return JsonResponse({"markdown": markdown}, status=201)
+            messages.success(
+                request, _("The image is uploaded: %(markdown)s") % {"markdown": markdown}
+            )
+            return redirect("kb_desk:edit", pk=article.pk)
+    except ValidationError as error:
+        apply_errors(form, error)
+    if wants_json:
+        errors = [str(e) for field in form.errors.values() for e in field]
+        return JsonResponse({"errors": errors}, status=422)
+    language = settings.LANGUAGE_CODE
+    context = {
+        "form": ArticleForm(initial=_initial(article, language)),
+        "article": article,
+        **_gallery(article, form),
+    }
+    return render(request, "kb/desk_edit.html", context, status=422)
 
 
 @agent_required

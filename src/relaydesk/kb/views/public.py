@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from relaydesk.kb import services
 from relaydesk.kb.access import best_translations, can_edit, readable_articles
-from relaydesk.kb.models import Article, KbCategory
+from relaydesk.kb.models import Article, ArticleImage, KbCategory, Visibility
 from relaydesk.kb.search import search
 
 SUGGESTIONS = 5
@@ -101,3 +101,20 @@ def suggest(request: HttpRequest) -> HttpResponse:
     query = str(request.GET.get("q", request.GET.get("subject", "")))[:200]
     hits = search(request.user, query, _language(request), limit=SUGGESTIONS)
     return render(request, "kb/_suggestions.html", {"hits": hits})
+
+
+@require_GET
+def image(request: HttpRequest, pk: int) -> FileResponse:
+    """An article's image, to whoever may read the article: everyone for a published one,
+    agents for an internal one, editors for a draft; 404 for anyone else."""
+    try:
+        found = ArticleImage.objects.select_related("article").get(
+            pk=pk, article__in=readable_articles(request.user)
+        )
+    except ArticleImage.DoesNotExist:
+        raise Http404(_("No such image.")) from None
+    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    response["Content-Disposition"] = "inline"
+    public = found.article.visibility == Visibility.PUBLISHED
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response

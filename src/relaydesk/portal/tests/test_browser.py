@@ -43,10 +43,16 @@ def test_new_customer_signs_up_asks_gets_the_reply_and_rates_it(
 
         customer.click("nav >> text=New request")
         customer.fill("input[name=subject]", "Screen flickers")
-        customer.fill("textarea[name=body]", "Since the update the screen flickers.")
+        customer.click(".rich-area")  # the rich-text editor over the description
+        customer.keyboard.type("Since the update the ")
+        customer.click("button[data-command=bold]")
+        customer.keyboard.type("screen flickers")
+        customer.click("button[data-command=bold]")
+        customer.keyboard.type(".")
         customer.set_input_files("input[name=attachments]", str(screenshot))
         customer.click("button[type=submit]:has-text('Send request')")
         expect(customer.locator("#conversation")).to_contain_text("screen flickers")
+        expect(customer.locator("#conversation .message-body b")).to_have_text("screen flickers")
         expect(customer.locator("#conversation .attachments")).to_contain_text("screen.png")
         number = customer.url.rstrip("/").rsplit("/", 1)[1]  # no ORM inside Playwright's loop
 

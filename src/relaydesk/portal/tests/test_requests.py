@@ -237,3 +237,21 @@ def test_customer_changes_language_and_pages_follow(as_customer, customer):
         reverse("portal:set_language"), {"language": "xx", "next": "https://evil.test/"}
     )
     assert bad.url == "/"
+
+
+def test_live_parts_of_the_request_page_hold_public_content_only(
+    as_customer, ticket, agent, other_customer
+):
+    services.add_message(ticket, actor=agent, body=services.Body("Secret note"), internal=True)
+    services.add_message(ticket, actor=agent, body=services.Body("Public answer"))
+    url = reverse("portal:request", args=[ticket.number])
+    part = as_customer.get(url, {"part": "conversation"}).content.decode()
+    assert part.lstrip().startswith('<ol id="conversation"')
+    assert "Public answer" in part
+    assert "Secret note" not in part
+    assert 'id="facts"' in as_customer.get(url, {"part": "facts"}).content.decode()
+    assert 'id="rating"' in as_customer.get(url, {"part": "rating"}).content.decode()
+    unknown = as_customer.get(url, {"part": "<script>"})
+    assert unknown.status_code == 200
+    assert "<html" in unknown.content.decode()  # an unknown part is the whole page
+    assert signed_in(other_customer).get(url, {"part": "conversation"}).status_code == 404

@@ -73,7 +73,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
                     actor=user,
                     requester=user,
                     subject=data["subject"],
-                    body=services.Body(data["body"]),
+                    body=services.Body(data["body"], data["body_html"]),
                     channel=Channel.PORTAL,
                     priority=data["priority"],
                     category=data["category"],
@@ -95,7 +95,12 @@ def new_request(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/new_request.html", {"form": form}, status=status)
 
 
-def _page(request: HttpRequest, ticket: Ticket, *, status: int = 200, **extra: Any) -> HttpResponse:
+LIVE_PARTS = ("conversation", "facts", "rating")
+
+
+def _page(
+    request: HttpRequest, ticket: Ticket, *, status: int = 200, template: str = "", **extra: Any
+) -> HttpResponse:
     conversation = (
         visible_messages(portal_user(request))
         .filter(ticket=ticket)
@@ -119,13 +124,16 @@ def _page(request: HttpRequest, ticket: Ticket, *, status: int = 200, **extra: A
         ),
         **extra,
     }
-    return render(request, "portal/request.html", context, status=status)
+    return render(request, f"portal/request.html{template}", context, status=status)
 
 
 @customer_required
 @require_GET
 def request_page(request: HttpRequest, number: int) -> HttpResponse:
-    return _page(request, request_or_404(request, number))
+    """The page, or one of its parts (`?part=`) that the live page fetches again."""
+    ticket = request_or_404(request, number)
+    part = request.GET.get("part", "")
+    return _page(request, ticket, template=f"#{part}" if part in LIVE_PARTS else "")
 
 
 @customer_required

@@ -120,17 +120,25 @@
   var attempts = 0;
   var pending = null;
 
+  /* Each part is its own request source: htmx queues requests per source and keeps only the
+     last waiting one, so parts sharing one source would drop each other. */
   function refresh(part) {
-    window.htmx.ajax("GET", url + "?part=" + part, { target: "#" + part, swap: "outerHTML" });
+    window.htmx.ajax("GET", url + "?part=" + part,
+      { source: "#" + part, target: "#" + part, swap: "outerHTML" });
   }
 
+  /* The conversation always; the other parts (the desk's panel, the portal's facts and
+     rating) unless the person is typing in them, then the live bar says there is news. */
   function changed() {
     clearTimeout(pending);
     pending = setTimeout(function () {
       refresh("conversation");
-      var panel = document.getElementById("panel");
-      if (panel && !panel.contains(document.activeElement)) refresh("panel");
-      else document.getElementById("live-bar").hidden = false;
+      (ticket.dataset.liveParts || "panel").split(" ").forEach(function (part) {
+        var element = document.getElementById(part);
+        var bar = document.getElementById("live-bar");
+        if (element && !element.contains(document.activeElement)) refresh(part);
+        else if (bar) bar.hidden = false;
+      });
     }, 300);
   }
 
