@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from relaydesk.automation import rules, triggers
+from relaydesk.automation import rules
 from relaydesk.automation.models import Action, QueueEntry, Trigger, TriggerOn
 from relaydesk.core.schedule import jobs
 from relaydesk.notifications import queue
@@ -63,7 +63,8 @@ def test_notify_action_reaches_a_department_and_an_agent(
     ticket, agent, readonly_agent, other_agent, admin_user
 ):
     trigger = notify_trigger("Support, admin@example.com\nLook at {{ ticket.number }}")
-    triggers.apply(trigger, ticket)
+    actions = [(action.kind, action.value) for action in trigger.actions.all()]
+    rules.perform(actions, ticket, cause=trigger.name)
     got = {r.recipient: r for r in Notification.objects.all()}
     # Bob (Sales) is not in Support and cannot see the ticket.
     assert set(got) == {agent, readonly_agent, admin_user}
