@@ -65,6 +65,8 @@ def prepare(url: str, plan: Plan, *, reseed: bool) -> float | None:
     if not reseed and seed.recorded_marker() == plan.marker:
         print(f"Reusing the seeded database ({plan.tickets:,} tickets); --reseed to rebuild.")
         seed.delete_extra_tickets(plan)
+        with connection.cursor() as cursor:  # columns added since the seed need statistics
+            cursor.execute("ANALYZE")
         return None
     connection.close()
     database.ensure(url, drop=True)
