@@ -13,18 +13,15 @@ after `MAX_DEPTH` rounds, which keeps rules from feeding each other endlessly.
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
-from django.db import connection, transaction
 from django.dispatch import receiver
 
 from relaydesk.automation import assignment, triggers
+from relaydesk.tickets.committed import LineCollector
 from relaydesk.tickets.models import EventKind, MessageKind, StatusCategory, Ticket, TicketEvent
 from relaydesk.tickets.signals import event_recorded
 
@@ -32,8 +29,6 @@ logger = logging.getLogger(__name__)
 
 MAX_DEPTH = 5
 CLOSED = (StatusCategory.SOLVED, StatusCategory.CLOSED)
-
-_local = threading.local()
 
 
 @dataclass
@@ -58,48 +53,21 @@ class Pending:
 _current: ContextVar[tuple[Chain, int] | None] = ContextVar("relaydesk_automation", default=None)
 
 
-def _pending() -> dict[int, Pending]:
-    if not hasattr(_local, "pending"):
-        _local.pending = {}
-    return _local.pending
-
-
-@contextmanager
-def suspended() -> Iterator[None]:
-    """No automation for actions inside (seeding the demo's history)."""
-    _local.suspended = True
-    try:
-        yield
-    finally:
-        _local.suspended = False
+def _new_entry() -> Pending:
+    """A ticket's first line of a transaction: a new round of the chain running now, if any."""
+    current = _current.get()
+    chain, depth = current if current is not None else (Chain(), 0)
+    return Pending(chain=chain, depth=depth + 1)
 
 
 @receiver(event_recorded)
 def collect(sender: Any, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> None:
-    if getattr(_local, "suspended", False):
-        return
-    pending = _pending()
-    entry = pending.get(ticket.pk)
-    if entry is None or not _still_queued(entry):  # none yet, or its transaction rolled back
-        current = _current.get()
-        chain, depth = current if current is not None else (Chain(), 0)
-        entry = pending[ticket.pk] = Pending(chain=chain, depth=depth + 1)
-        callback = partial(_flush, ticket.pk, entry)
-        entry.callback = callback
-        transaction.on_commit(callback, robust=True)
-    entry.ids.append(event.pk)
-
-
-def _still_queued(entry: Pending) -> bool:
-    """Django drops the callbacks of a rolled-back transaction or savepoint."""
-    return any(item[1] is entry.callback for item in connection.run_on_commit)
+    _collector.add(event, ticket)
 
 
 def _flush(ticket_id: int, entry: Pending) -> None:
     """Handle a committed action's lines once, in a transaction of their own."""
-    pending = _pending()
-    if pending.get(ticket_id) is entry:
-        del pending[ticket_id]
+    _collector.release(ticket_id, entry)
     lines = list(TicketEvent.objects.filter(pk__in=entry.ids, ticket_id=ticket_id))
     if not lines:
         return
@@ -112,6 +80,10 @@ def _flush(ticket_id: int, entry: Pending) -> None:
         after_action(ticket_id, lines)
     finally:
         _current.reset(token)
+
+
+_collector = LineCollector(_new_entry, _flush)
+suspended = _collector.suspended  # no automation for actions inside (seeding the demo)
 
 
 def after_action(ticket_id: int, lines: list[TicketEvent]) -> None:

@@ -5,25 +5,20 @@ in a transaction of their own, so a failure here never undoes the change."""
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.dispatch import receiver
 
 from relaydesk.accounts.models import User
 from relaydesk.notifications import mentions, services
 from relaydesk.notifications.models import Event
+from relaydesk.tickets.committed import LineCollector
 from relaydesk.tickets.models import EventKind, MessageKind, Ticket, TicketEvent
 from relaydesk.tickets.signals import event_recorded
 
 logger = logging.getLogger(__name__)
-
-_local = threading.local()
 
 
 @dataclass
@@ -32,38 +27,13 @@ class Pending:
     callback: Any = None
 
 
-def _pending() -> dict[int, Pending]:
-    if not hasattr(_local, "pending"):
-        _local.pending = {}
-    return _local.pending
-
-
-@contextmanager
-def suspended() -> Iterator[None]:
-    """No notifications for actions inside (seeding the demo's history)."""
-    _local.suspended = True
-    try:
-        yield
-    finally:
-        _local.suspended = False
-
-
 @receiver(event_recorded)
 def collect(sender: Any, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> None:
-    if getattr(_local, "suspended", False):
-        return
-    pending = _pending()
-    entry = pending.get(ticket.pk)
-    if entry is None or not any(item[1] is entry.callback for item in connection.run_on_commit):
-        entry = pending[ticket.pk] = Pending()  # none yet, or its transaction rolled back
-        entry.callback = partial(_flush, ticket.pk, entry)
-        transaction.on_commit(entry.callback, robust=True)
-    entry.ids.append(event.pk)
+    _collector.add(event, ticket)
 
 
 def _flush(ticket_id: int, entry: Pending) -> None:
-    if _pending().get(ticket_id) is entry:
-        del _pending()[ticket_id]
+    _collector.release(ticket_id, entry)
     lines = list(
         TicketEvent.objects.filter(pk__in=entry.ids, ticket_id=ticket_id)
         .select_related("actor", "message", "ticket__assignee")
@@ -80,6 +50,10 @@ def _flush(ticket_id: int, entry: Pending) -> None:
                 _notify_line(line)
     except Exception:
         logger.exception("notifications for ticket %s failed", ticket_id)
+
+
+_collector = LineCollector(Pending, _flush)
+suspended = _collector.suspended  # no notifications for actions inside (seeding the demo)
 
 
 def _agent(value: Any) -> User | None:

@@ -1,0 +1,72 @@
+"""Hearing an action's history lines once its transaction has committed.
+
+`event_recorded` fires inside the action's transaction for every line. A `LineCollector` only
+gathers the lines per ticket and, when the transaction commits, hands them to its `flush` once,
+together: work that must never undo the change (automation, notifications) runs there, in a
+transaction of its own. A rolled-back transaction takes its lines with it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from typing import Any, Protocol
+
+from django.db import connection, transaction
+
+from relaydesk.tickets.models import Ticket, TicketEvent
+
+
+class Entry(Protocol):
+    """What a collector keeps per ticket: the line ids, and the callback queued for them."""
+
+    ids: list[int]
+    callback: Callable[[], None] | None
+
+
+class LineCollector[E: Entry]:
+    """Per thread: each ticket's lines of the running transaction, given to `flush(ticket_id,
+    entry)` after commit. `new_entry` makes the entry of a ticket's first line."""
+
+    def __init__(self, new_entry: Callable[[], E], flush: Callable[[int, E], None]) -> None:
+        self._new_entry = new_entry
+        self._flush = flush
+        self._local = threading.local()
+
+    def _pending(self) -> dict[int, Any]:
+        if not hasattr(self._local, "pending"):
+            self._local.pending = {}
+        return self._local.pending
+
+    def add(self, event: TicketEvent, ticket: Ticket) -> None:
+        if getattr(self._local, "suspended", False):
+            return
+        pending = self._pending()
+        entry = pending.get(ticket.pk)
+        if entry is None or not self._still_queued(entry):  # none yet, or rolled back
+            entry = pending[ticket.pk] = self._new_entry()
+            entry.callback = partial(self._flush, ticket.pk, entry)
+            transaction.on_commit(entry.callback, robust=True)
+        entry.ids.append(event.pk)
+
+    def release(self, ticket_id: int, entry: E) -> None:
+        """Forget the ticket's entry as its flush starts (lines written by the flush itself
+        start a new one)."""
+        pending = self._pending()
+        if pending.get(ticket_id) is entry:
+            del pending[ticket_id]
+
+    @staticmethod
+    def _still_queued(entry: Entry) -> bool:
+        """Django drops the callbacks of a rolled-back transaction or savepoint."""
+        return any(item[1] is entry.callback for item in connection.run_on_commit)
+
+    @contextmanager
+    def suspended(self) -> Iterator[None]:
+        """Nothing collected for actions inside (seeding the demo's history)."""
+        self._local.suspended = True
+        try:
+            yield
+        finally:
+            self._local.suspended = False
