@@ -69,6 +69,7 @@ def prepare(url: str, plan: Plan, *, reseed: bool) -> float | None:
             cursor.execute("ANALYZE")
         return None
     connection.close()
+    connection.close_pool()  # a pooled connection would not survive the drop
     database.ensure(url, drop=True)
     call_command("migrate", verbosity=0)
     return seed.run(plan)

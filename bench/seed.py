@@ -258,7 +258,7 @@ class Seeder:
             org = self.customer_org[n]
             yield (
                 f"{self.first_customer + n}\t{self.unusable}\tf\tcustomer{n}@customers.example\t"
-                f"Customer {n}\tcustomer\t{org or '\\N'}\t\ten\tUTC\tt\t{joined}\n"
+                f"Customer {n}\tcustomer\t{org or '\\N'}\t\t\ten\tUTC\tt\t{joined}\n"
             )
 
     def _created(self, i: int) -> float:
@@ -378,6 +378,7 @@ def run(plan: Plan) -> float:
             "role",
             "organization",
             "phone",
+            "notes",
             "language",
             "timezone",
             "is_active",
