@@ -7,10 +7,17 @@ import pytest
 from django.test import Client
 
 from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
+from relaydesk.desk import reference
 from relaydesk.tickets import services
 from relaydesk.tickets.models import Channel, Ticket
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_lists() -> None:
+    """Each test starts without the desk's lists kept from rows another test rolled back."""
+    reference.forget()
 
 
 def make_user(email: str, role: str, **fields: object) -> User:

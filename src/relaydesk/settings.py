@@ -113,6 +113,11 @@ TEMPLATES = [
             ],
         },
     },
+    {  # hot fragments only: see relaydesk/core/jinja.py
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "relaydesk.core.jinja.environment"},
+    },
 ]
 
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{HOME / 'relaydesk.sqlite3'}"

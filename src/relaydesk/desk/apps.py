@@ -6,3 +6,8 @@ class DeskConfig(AppConfig):
     name = "relaydesk.desk"
     label = "desk"
     verbose_name = _("Desk")
+
+    def ready(self) -> None:
+        from relaydesk.desk import reference
+
+        reference.connect()

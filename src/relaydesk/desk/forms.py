@@ -16,14 +16,14 @@ from django.forms.renderers import BaseRenderer, Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from relaydesk.accounts.models import STAFF_ROLES, Department, Organization, User
+from relaydesk.desk import reference
+from relaydesk.desk.widgets import FastSelect, speed_up
 from relaydesk.sla.states import State as SlaState
 from relaydesk.tickets.bulk import NO_ASSIGNEE
-from relaydesk.tickets.fields import fields_for
 from relaydesk.tickets.models import (
     Category,
     Channel,
     CustomField,
-    CustomStatus,
     FieldKind,
     Priority,
     StatusCategory,
@@ -62,18 +62,29 @@ if TYPE_CHECKING:  # the stubs are a development dependency
 
 
 class ListedChoices(ModelChoiceIterator):
-    """A select's options from one plain query. Django's default streams them through a
-    server-side cursor, three round trips on PostgreSQL for a list of a few dozen rows."""
+    """A select's options from one plain query (Django's default streams them through a
+    server-side cursor, three round trips on PostgreSQL for a list of a few dozen rows), or
+    from the process's reference lists when the field names one."""
 
     def __iter__(self) -> Iterator[Any]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in list(self.queryset):
+        name = getattr(self.field, "reference", "")
+        rows = reference.cached(name, lambda: list(self.queryset)) if name else self.queryset
+        for obj in list(rows):
             yield self.choice(obj)
 
 
 class ModelChoice(forms.ModelChoiceField):
+    """A model select; `reference` names a process-wide list (`desk.reference`) to offer
+    instead of querying on every form. Use it only for querysets that are the same for
+    everyone."""
+
     iterator = ListedChoices
+
+    def __init__(self, *args: Any, reference: str = "", **kwargs: Any) -> None:
+        self.reference = reference
+        super().__init__(*args, **kwargs)
 
 
 FAST_RENDERER = Jinja2()
@@ -89,6 +100,7 @@ class NoColon:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        speed_up(cast(forms.BaseForm, self))
 
 
 class DeskLoginForm(NoColon, AuthenticationForm):
@@ -114,9 +126,13 @@ def agents() -> QuerySet[User]:
     return User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("name", "email")
 
 
+def agent_list() -> list[User]:
+    return reference.cached("agents", lambda: list(agents()))
+
+
 def status_choices() -> list[tuple[str, str]]:
     """Every category, each followed by the custom statuses mapped to it."""
-    customs = list(CustomStatus.objects.all())
+    customs = reference.custom_statuses()
     choices: list[tuple[str, str]] = []
     for value, label in StatusCategory.choices:
         choices.append((value, str(label)))
@@ -147,7 +163,11 @@ def priority_filter(empty_label: StrOrPromise) -> forms.TypedChoiceField:
 
 def type_field(empty_label: StrOrPromise = "—") -> ModelChoice:
     return ModelChoice(
-        label=_("Type"), queryset=TicketType.objects.all(), required=False, empty_label=empty_label
+        label=_("Type"),
+        queryset=TicketType.objects.all(),
+        reference="types",
+        required=False,
+        empty_label=empty_label,
     )
 
 
@@ -155,6 +175,7 @@ def category_field(empty_label: StrOrPromise = "—", **kwargs: Any) -> ModelCho
     return ModelChoice(
         label=_("Category"),
         queryset=Category.objects.select_related("parent"),
+        reference="categories",
         required=False,
         empty_label=empty_label,
         **kwargs,
@@ -198,12 +219,14 @@ class TicketFilterForm(NoColon, forms.Form):
     department = ModelChoice(
         label=_("Department"),
         queryset=Department.objects.all(),
+        reference="departments",
         required=False,
         empty_label=_("Any department"),
     )
     assignee = ModelChoice(
         label=_("Assignee"),
         queryset=agents(),
+        reference="agents",
         required=False,
         empty_label=_("Anyone"),
     )
@@ -231,6 +254,7 @@ class TicketFilterForm(NoColon, forms.Form):
     organization = ModelChoice(
         label=_("Organization"),
         queryset=Organization.objects.order_by("name"),
+        reference="organizations",
         required=False,
         empty_label=_("Any organization"),
     )
@@ -326,11 +350,16 @@ class PropertiesForm(NoColon, forms.Form):
     department = ModelChoice(
         label=_("Department"),
         queryset=Department.objects.filter(is_active=True),
+        reference="active-departments",
         required=False,
         empty_label=_("No department"),
     )
     assignee = ModelChoice(
-        label=_("Assignee"), queryset=agents(), required=False, empty_label=_("Unassigned")
+        label=_("Assignee"),
+        queryset=agents(),
+        reference="agents",
+        required=False,
+        empty_label=_("Unassigned"),
     )
 
     def __init__(self, *args: Any, ticket: Ticket, tag_names: list[str], **kwargs: Any) -> None:
@@ -352,9 +381,9 @@ class PropertiesForm(NoColon, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["status"].widget = forms.Select(choices=status_choices())
+        self.fields["status"].widget = FastSelect(choices=status_choices())
         self.custom_keys = []
-        for field in fields_for(ticket.type):
+        for field in reference.custom_fields_for(ticket.type_id):
             self.fields[CUSTOM_PREFIX + field.key] = custom_form_field(field)
             self.custom_keys.append(field.key)
 
@@ -375,12 +404,14 @@ class TransferForm(NoColon, forms.Form):
     department = ModelChoice(
         label=_("Department"),
         queryset=Department.objects.filter(is_active=True),
+        reference="active-departments",
         required=False,
         empty_label=_("Keep department"),
     )
     assignee = ModelChoice(
         label=_("Agent"),
         queryset=agents(),
+        reference="agents",
         required=False,
         empty_label=_("Nobody"),
     )
@@ -495,9 +526,10 @@ class BulkForm(NoColon, forms.Form):
     query = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
     status = status_filter(_("Leave as is"))
     priority = priority_filter(_("Leave as is"))
-    department = forms.ModelChoiceField(
+    department = ModelChoice(
         label=_("Department"),
         queryset=Department.objects.filter(is_active=True),
+        reference="active-departments",
         required=False,
         empty_label=_("Leave as is"),
     )
@@ -507,7 +539,7 @@ class BulkForm(NoColon, forms.Form):
         choices=lambda: [
             ("", _("Leave as is")),
             (NO_ASSIGNEE, _("Nobody")),
-            *((str(u.pk), u.display_name) for u in agents()),
+            *((str(u.pk), u.display_name) for u in agent_list()),
         ],
     )
     add_tag = forms.CharField(label=_("Add tag"), required=False, max_length=50)

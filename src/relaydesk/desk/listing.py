@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relaydesk.accounts.models import User
+from relaydesk.desk import reference
 from relaydesk.desk.forms import TicketFilterForm
 from relaydesk.sla.hours import FAR_FUTURE
 from relaydesk.sla.states import filter_state
@@ -243,8 +244,8 @@ def paginate(
     before: str = "",
     keys: Mapping[str, SortKey] = SORT_KEYS,
 ) -> Page:
-    """One page of `size` tickets after (or before) a cursor, in one query plus the tags and
-    the departments (and custom statuses, if any).
+    """One page of `size` tickets after (or before) a cursor, in one query plus the tags
+    (departments and custom statuses come from the process's reference lists).
     `keys` lets another list (search) bring sort keys of its own, such as relevance."""
     key = keys[sort]
     tickets = tickets.annotate(sort_value=key.expression)
@@ -265,13 +266,13 @@ def paginate(
     order = ("-sort_value", "-id") if forward_desc else ("sort_value", "id")
     rows: list[Ticket] = list(
         tickets.order_by(*order)
-        # Joins only where rows differ; each join multiplies PostgreSQL's planning time, and
-        # departments and custom statuses are a handful of rows fetched once per page.
+        # Joins only where rows differ; each join multiplies PostgreSQL's planning time.
         .select_related("requester", "assignee", "sla")
-        .prefetch_related("tags", "department", "custom_status")[: size + 1]
+        .prefetch_related("tags")[: size + 1]
     )
     more = len(rows) > size
     rows = rows[:size]
+    _attach_reference(rows)
     if backwards:
         rows.reverse()
     started = position is not None
@@ -282,6 +283,21 @@ def paginate(
         next_cursor=make_cursor(sort, rows[-1], keys) if rows and has_next else None,
         previous_cursor=make_cursor(sort, rows[0], keys) if rows and has_previous else None,
     )
+
+
+def _attach_reference(rows: list[Ticket]) -> None:
+    """Each row's department and custom status from the reference lists, not a query."""
+    departments = {d.pk: d for d in reference.departments()}
+    statuses = (
+        {s.pk: s for s in reference.custom_statuses()}
+        if any(t.custom_status_id for t in rows)
+        else {}
+    )
+    for ticket in rows:
+        if ticket.department_id is not None:
+            ticket.department = departments.get(ticket.department_id) or ticket.department
+        if ticket.custom_status_id is not None:
+            ticket.custom_status = statuses.get(ticket.custom_status_id) or ticket.custom_status
 
 
 def link_each(tickets: list[Ticket]) -> None:

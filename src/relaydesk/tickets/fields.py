@@ -15,7 +15,8 @@ from relaydesk.tickets.models import CustomField, FieldKind, TicketType
 MAX_TEXT = 1000
 
 
-def fields_for(ticket_type: TicketType | None) -> list[CustomField]:
+def fields_for(ticket_type: TicketType | int | None) -> list[CustomField]:
+    """The custom fields of tickets of this type (or type id): those of every type first."""
     fields = CustomField.objects.filter(Q(ticket_types=None) | Q(ticket_types=ticket_type))
     return list(fields.distinct().order_by("position", "label"))
 

@@ -1,4 +1,5 @@
-"""Mail in the desk: a message's delivery state and the quarantine link for administrators."""
+"""Mail in the desk: the quarantine link for administrators (a message's delivery state is
+in `mail/jinja2/mail/delivery.jinja`)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,8 @@ from typing import Any
 from django import template
 
 from relaydesk.mail.models import InboundMail, Outcome
-from relaydesk.tickets.models import Message
 
 register = template.Library()
-
-
-@register.inclusion_tag("mail/desk/delivery.html")
-def delivery_state(message: Message) -> dict[str, Any]:
-    """Uses `message.outbound_mail` (prefetch it for a conversation)."""
-    return {"deliveries": list(message.outbound_mail.all())}
 
 
 @register.inclusion_tag("mail/desk/quarantine_link.html")
