@@ -23,6 +23,7 @@ from django.db import connection, models, transaction
 from psycopg import sql
 
 from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
+from relaydesk.tickets import tally
 from relaydesk.tickets.models import (
     Category,
     Channel,
@@ -406,7 +407,9 @@ def run(plan: Plan) -> float:
             "updated_at",
             "status_changed_at",
         )
+        tally.drop(connection)  # recounted once below, not upserted per row
         _step("tickets", Ticket, ticket_fields, seeder.ticket_lines())
+        tally.ensure(connection)
         _step("ticket tags", Ticket.tags.through, ("ticket", "tag"), seeder.tag_lines())
         message_fields = (
             "ticket",
