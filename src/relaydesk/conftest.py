@@ -3,7 +3,11 @@ agent, customers of one organization and a stranger."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.db import connections
 from django.test import Client
 
 from relaydesk.accounts.models import Access, Department, Membership, Organization, Role, User
@@ -12,6 +16,17 @@ from relaydesk.tickets import services
 from relaydesk.tickets.models import Channel, Ticket
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pool_closed_before_teardown(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """PostgreSQL's per-process pool gives its connections back before the test database is
+    dropped (else: "database is being accessed by other users")."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            if connection.vendor == "postgresql":
+                connection.close_pool()
 
 
 @pytest.fixture(autouse=True)
