@@ -9,10 +9,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import ContactEmail, ContactPhone, Organization, User
 from relaydesk.accounts.services import MAX_NAME
+from relaydesk.mail.models import TicketCC
 from relaydesk.portal.models import SatisfactionRating
 from relaydesk.tickets import services as ticket_services
 from relaydesk.tickets.visibility import (
@@ -126,11 +128,19 @@ def update_organization_notes(
 
 
 @transaction.atomic
+def _move_mail_copies(source: User, target: User) -> None:
+    """The source's places on tickets' mail copies (Cc) go to the target, except where the
+    target already is copied or now asks the ticket itself."""
+    copies = TicketCC.objects.filter(user=source)
+    copies.filter(Q(ticket__requester=target) | Q(ticket__mail_ccs__user=target)).delete()
+    copies.update(user=target)
+
+
 def merge_contacts(*, source: User, target: User, actor: User) -> User:
     """`source` and `target` are one person: the source's requests (each with a history line),
-    ratings, addresses, phone numbers, notes and organization move to the target; the source
-    is kept, deactivated, so old history still names it, and its address keeps finding the
-    target."""
+    ratings, mail copies, addresses, phone numbers, notes and organization move to the
+    target; the source is kept, deactivated, so old history still names it, and its address
+    keeps finding the target."""
     if source.pk == target.pk:
         raise ValidationError({"source": _("Choose another contact to merge.")})
     if not (source.is_customer and target.is_customer):
@@ -147,6 +157,7 @@ def merge_contacts(*, source: User, target: User, actor: User) -> User:
 
     ticket_services.move_requests(source=source, target=target, actor=actor)
     SatisfactionRating.objects.filter(requester=source).update(requester=target)
+    _move_mail_copies(source, target)
     source.extra_emails.update(user=target)
     ContactEmail.objects.create(user=target, email=source.email)
     known = {target.phone, *target.extra_phones.values_list("number", flat=True)}

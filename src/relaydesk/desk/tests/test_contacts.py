@@ -10,6 +10,7 @@ from django.urls import reverse
 from relaydesk.accounts.models import ContactEmail, ContactPhone, Role, User
 from relaydesk.accounts.services import find_or_create_customer
 from relaydesk.conftest import make_user, signed_in
+from relaydesk.mail.models import TicketCC
 from relaydesk.portal.models import SatisfactionRating, Scale
 from relaydesk.tickets import services
 from relaydesk.tickets.models import Channel, EventKind, MessageKind, Ticket
@@ -322,6 +323,21 @@ def test_admin_merges_two_contacts_with_history(admin_user, ticket, customer, du
     # mail from either old address now lands on the surviving contact
     assert find_or_create_customer("carol.home@mail.test") == customer
     assert find_or_create_customer("carol.old@mail.test") == customer
+
+
+def test_merge_moves_mail_copies_without_doubles(admin_user, ticket, customer, duplicate):
+    both = _request(make_user("dan@acme.test", Role.CUSTOMER), ticket.department, "Shared")
+    TicketCC.objects.create(ticket=ticket, user=duplicate)  # Carol's own ticket: now redundant
+    TicketCC.objects.create(ticket=both, user=duplicate)
+    TicketCC.objects.create(ticket=both, user=customer)  # already copied there
+    other = _request(make_user("erin@acme.test", Role.CUSTOMER), ticket.department, "Other")
+    TicketCC.objects.create(ticket=other, user=duplicate)
+    assert _merge(signed_in(admin_user), duplicate, "carol@acme.test").status_code == 302
+    assert not TicketCC.objects.filter(user=duplicate).exists()
+    assert set(TicketCC.objects.values_list("ticket_id", "user_id")) == {
+        (both.pk, customer.pk),
+        (other.pk, customer.pk),
+    }
 
 
 def test_supervisor_merges_when_all_tickets_are_theirs(supervisor, ticket, customer, duplicate):
