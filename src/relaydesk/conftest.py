@@ -26,7 +26,7 @@ def _pool_closed_before_teardown(django_db_setup: None, django_db_blocker: Any) 
     with django_db_blocker.unblock():
         for connection in connections.all(initialized_only=True):
             if connection.vendor == "postgresql":
-                connection.close_pool()
+                connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL's own
 
 
 @pytest.fixture(autouse=True)
