@@ -122,15 +122,33 @@ def scope(params: Mapping[str, Any]) -> tuple[str, str]:
     return group, queue
 
 
-def tickets_for(user: User, params: Mapping[str, Any]) -> QuerySet[Ticket]:
-    """What a saved view's parameters show this person; ValidationError when a filter no
-    longer holds (a department or a custom status gone)."""
+def clean_filters(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A saved view's parameters as filters; ValidationError when one no longer holds (a
+    department or a custom status gone)."""
     form = TicketFilterForm(params)
     if not form.is_valid():
         raise ValidationError(list(form.errors))
+    return form.cleaned_data
+
+
+def tickets_for(
+    user: User,
+    params: Mapping[str, Any],
+    *,
+    visible: QuerySet[Ticket] | None = None,
+    filters: dict[str, Any] | None = None,
+) -> QuerySet[Ticket]:
+    """What a saved view's parameters show this person. `visible` (the person's
+    `visible_tickets`) and `filters` (`clean_filters(params)`) save the work when known."""
+    if filters is None:
+        filters = clean_filters(params)
     group, queue = scope(params)
     return filter_tickets(
-        visible_tickets(user), user=user, group=group, queue=queue, filters=form.cleaned_data
+        visible_tickets(user) if visible is None else visible,
+        user=user,
+        group=group,
+        queue=queue,
+        filters=filters,
     )
 
 

@@ -5,6 +5,7 @@ when saved and again when applied (a department or agent may have gone since).""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -14,10 +15,11 @@ from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import Role, User
-from relaydesk.desk import listing
+from relaydesk.desk import listing, reference
 from relaydesk.desk.forms import COLUMNS, FIXED_COLUMNS, TicketFilterForm
 from relaydesk.savedviews.models import SavedView, ViewPreference
 from relaydesk.tickets.models import GROUP_STATUSES
+from relaydesk.tickets.visibility import visible_tickets
 
 SCOPE_KEYS = ("group", "queue")
 FILTER_KEYS = (*SCOPE_KEYS, *TicketFilterForm.base_fields)
@@ -199,6 +201,13 @@ def delete_view(view: SavedView, *, actor: User) -> None:
     view.delete()
 
 
+def _filters_of(view: SavedView) -> dict[str, Any]:
+    """A view's checked filters, kept per process like the lists they are checked against
+    (`desk.reference`: a department or status change clears them)."""
+    key = f"view-filters:{view.pk}:{json.dumps(view.filters, sort_keys=True)}"
+    return reference.cached(key, lambda: listing.clean_filters(view.filters))
+
+
 def view_counts(user: User, views: Iterable[SavedView]) -> dict[int, tuple[int, bool]]:
     """Per view, its tickets for this person counted up to VIEW_COUNT_CAP (and whether there
     are more), in one statement: each count stops at the cap, so a view over a million rows
@@ -206,12 +215,14 @@ def view_counts(user: User, views: Iterable[SavedView]) -> dict[int, tuple[int, 
     counts: dict[int, tuple[int, bool]] = {}
     counted: list[SavedView] = []
     querysets = []
+    visible = visible_tickets(user)
     for view in views:
         try:
-            querysets.append(listing.tickets_for(user, view.filters))
+            filters = _filters_of(view)
         except ValidationError:  # a department or custom status gone
             counts[view.pk] = (0, False)
             continue
+        querysets.append(listing.tickets_for(user, view.filters, visible=visible, filters=filters))
         counted.append(view)
     found = listing.capped_counts(querysets, listing.VIEW_COUNT_CAP)
     counts.update({view.pk: count for view, count in zip(counted, found, strict=True)})

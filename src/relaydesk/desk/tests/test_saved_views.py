@@ -1,6 +1,7 @@
 import pytest
 
 from relaydesk.conftest import signed_in
+from relaydesk.desk import reference
 from relaydesk.savedviews import services as saved
 from relaydesk.savedviews.models import SavedView
 from relaydesk.tickets import services
@@ -234,6 +235,16 @@ def test_a_view_whose_department_is_gone_shows_empty_not_an_error(as_agent, agen
     response = as_agent.get("/desk/")
     assert response.status_code == 200
     assert "Sales" in response.text
+
+
+def test_a_counted_view_whose_department_goes_counts_nothing(other_agent, sales, support):
+    view = saved.create_view(
+        actor=other_agent, name="Sales", filters={"department": str(support.pk)}
+    )
+    assert saved.view_counts(other_agent, [view]) == {view.pk: (0, False)}  # filters now kept
+    support.delete()
+    assert not reference._entries  # the department's deletion dropped them
+    assert saved.view_counts(other_agent, [view]) == {view.pk: (0, False)}
 
 
 def test_views_page_describes_filters_in_words(as_agent, agent, support):
