@@ -7,8 +7,8 @@ import pytest
 
 from relaydesk.api.models import Scope
 from relaydesk.api.tests.conftest import api_as
-from relaydesk.automation import canned
-from relaydesk.automation.models import CannedResponse, Macro
+from relaydesk.automation import canned, macros
+from relaydesk.automation.models import CannedResponse, Macro, MacroAssign
 from relaydesk.tickets.models import MessageKind
 from relaydesk.tickets.tests.helpers import nothing_changes
 
@@ -41,7 +41,7 @@ def kept(admin_user, agent, other_agent):
 
 @pytest.fixture
 def macro(admin_user):
-    return canned.save_macro(
+    return macros.save_macro(
         actor=admin_user,
         macro=None,
         name="Close as fixed",
@@ -50,7 +50,8 @@ def macro(admin_user):
         status="solved",
         priority=3,
         add_tags="fixed",
-        assign_to_me=True,
+        assign=MacroAssign.ME,
+        shared=True,
     )
 
 
