@@ -183,9 +183,7 @@ def test_customer_and_other_department_are_refused_everywhere(
     )
     # Agents keep personal macros, so the list is theirs to see; a shared one is not theirs
     # to change.
-    assert client.get("/desk/automation/macros/").status_code == (
-        403 if who == "customer" else 200
-    )
+    assert client.get("/desk/automation/macros/").status_code == (403 if who == "customer" else 200)
     assert client.post(f"/desk/automation/macros/{macro.pk}/", {"name": "x"}).status_code == 403
     if who == "customer":
         assert client.get("/desk/automation/responses/").status_code == 403
