@@ -262,12 +262,17 @@ def apply_macro(
 ) -> dict[str, Any]:
     """Apply a macro (shared, or the caller's own): its reply or note and its changes in one
     step, all or nothing; a part the caller may not do (read-only access, a transfer the
-    target department refuses) refuses the whole. Each part is a history line of its own,
+    target department refuses) refuses the whole. The answer is the ticket after it. Each part is a history line of its own,
     as in the desk. Another agent's personal macro is a 404."""
     user = require_write(request)
     require_agent(request)
     ticket = ticket_or_404(request, number)
-    macros.apply_macro(_macro(user, macro_id), ticket=ticket, actor=user)
-    fresh = ticket_or_404(request, number)
+    applied = macros.apply_macro(_macro(user, macro_id), ticket=ticket, actor=user)
+    # A transfer may take the ticket out of the caller's sight: then the answer is the ticket
+    # as their own action left it (later reads are 404).
+    try:
+        fresh = ticket_or_404(request, number)
+    except Http404:
+        fresh = applied
     response["ETag"] = conditional.etag(fresh)
     return serialize.ticket(fresh, viewer=user)
