@@ -262,8 +262,8 @@ def apply_macro(
 ) -> dict[str, Any]:
     """Apply a macro (shared, or the caller's own): its reply or note and its changes in one
     step, all or nothing; a part the caller may not do (read-only access, a transfer the
-    target department refuses) refuses the whole. The answer is the ticket after it. Each part is a history line of its own,
-    as in the desk. Another agent's personal macro is a 404."""
+    target department refuses) refuses the whole. Each part is a history line of its own, as
+    in the desk. The answer is the ticket after it. Another agent's personal macro is a 404."""
     user = require_write(request)
     require_agent(request)
     ticket = ticket_or_404(request, number)
