@@ -119,8 +119,8 @@ def run_timer(*, ticket_id: int, at_iso: str) -> int:
         if record.escalated != stage and _fire(record, stage, ticket, now):
             fired += 1
             stages.add(stage)
-    for stage in sorted(stages):
-        stage_reached.send(sender=Record, ticket=ticket, stage=stage)
+    for reached in sorted(stages):
+        stage_reached.send(sender=Record, ticket=ticket, stage=reached)
     engine.recompute(ticket, now=now, timer_ran=fired > 0)
     live_id = ticket.pk
     transaction.on_commit(lambda: live.ticket_changed(live_id, "updated"))
