@@ -45,7 +45,7 @@ def visible_macros(user: User) -> QuerySet[Macro]:
 
 def for_ticket(user: User, ticket: Ticket) -> list[Macro]:
     """The ticket page's menu: the ticket's language first, then any language, then the
-    others; shared before personal within each."""
+    others."""
     rank = Case(
         When(language=ticket.language, then=Value(0)),
         When(language="", then=Value(1)),
