@@ -31,9 +31,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ticket(open_ticket, support, admin_user):
+def ticket(open_ticket, support, admin_user, committed):
     made = open_ticket(support, subject="Printer on fire")
-    services.update_ticket(made, actor=admin_user, tags=["old", "keep"])
+    committed(services.update_ticket, made, actor=admin_user, tags=["old", "keep"])
     made.refresh_from_db()
     return made
 
@@ -129,6 +129,37 @@ def test_each_field_is_applied_as_one_action_with_the_macros_name(
         line.field for line in new
     }
     assert {f"custom:{key}" for key in fields} <= {line.field for line in new}
+
+
+def test_triggers_and_webhooks_see_a_macros_changes(admin_user, agent, ticket, committed):
+    """The reply to a new ticket also opens it: three lines, as the desk's reply would."""
+    from relaydesk.automation import services as auto
+    from relaydesk.automation.models import TriggerOn
+    from relaydesk.webhooks import outbox
+    from relaydesk.webhooks.models import Delivery
+
+    auto.save_trigger(
+        actor=admin_user,
+        trigger=None,
+        name="Urgent ones are hot",
+        on=TriggerOn.UPDATED,
+        match="all",
+        is_active=True,
+        position=0,
+        conditions=[("priority", "is", "urgent")],
+        actions=[("add_tags", "hot")],
+    )
+    outbox.create_endpoint(actor=admin_user, name="CRM", url="https://crm.example.com/hook")
+    macro = save(agent, name="Urgent", priority=4, body="On it.")
+    before = len(lines(ticket))
+    committed(macros.apply_macro, macro, ticket=ticket, actor=agent)
+    ticket.refresh_from_db()
+    assert "hot" in set(ticket.tags.values_list("name", flat=True))  # the trigger ran
+    macro_lines = [line for line in lines(ticket)[before:] if line.note == "Macro: Urgent"]
+    assert {line.field for line in macro_lines} == {"reply", "status", "priority"}
+    sent = list(Delivery.objects.values_list("event_type", flat=True))
+    assert sent.count("message.created") == 1  # the macro's reply
+    assert sent.count("ticket.updated") >= 2  # its status and priority (and the trigger's tag)
 
 
 @pytest.mark.parametrize(
@@ -241,6 +272,16 @@ def test_an_agent_gone_since_refuses_the_macro(agent, supervisor, ticket):
 @pytest.fixture
 def mine(agent) -> Macro:
     return save(agent, name="Alice's follow-up", body="Called.", internal=True, priority=4)
+
+
+def test_names_and_texts_stay_text_in_the_pages(agent, ticket):
+    hostile = "<script>alert(1)</script>"
+    save(agent, name=hostile, body=hostile, add_tags="x")
+    client = signed_in(agent)
+    for url in ("/desk/automation/macros/", f"/desk/tickets/{ticket.number}/"):
+        page = client.get(url).content.decode()
+        assert hostile not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_a_personal_macro_is_its_owners_alone(mine, agent, supervisor, admin_user, ticket):
