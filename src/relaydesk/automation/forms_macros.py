@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from relaydesk.accounts.models import Department
+from relaydesk.accounts.models import Department, User
 from relaydesk.automation.models import Macro, MacroAssign
 from relaydesk.desk.forms import (
     CUSTOM_PREFIX,
@@ -80,6 +81,15 @@ class MacroForm(NoColon, forms.Form):
         if macro is not None:
             kwargs.setdefault("initial", initial_of(macro))
         super().__init__(*args, **kwargs)
+        if macro is not None:  # a department or agent gone inactive since stays shown: the
+            # service then says why it cannot be kept, rather than the form dropping it
+            department = cast(ModelChoice, self.fields["department"])
+            department.queryset = Department.objects.filter(
+                Q(is_active=True) | Q(pk=macro.department_id)
+            )
+            assignee = cast(ModelChoice, self.fields["assignee"])
+            chosen = User.objects.filter(pk__in=[macro.assignee_id] if macro.assignee_id else [])
+            assignee.queryset = (agents() | chosen).order_by("name", "email")
         self.custom_keys: list[str] = []
         for field in CustomField.objects.order_by("position", "label"):
             self.fields[CUSTOM_PREFIX + field.key] = _custom_field(field)

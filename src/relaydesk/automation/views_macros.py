@@ -59,7 +59,7 @@ def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpRespons
     if macro is not None and not macros.can_keep(user, macro):
         return forbidden(request, PermissionDenied(_("You may not change this macro.")))
     if request.method == "POST":
-        form = MacroForm(request.POST)
+        form = MacroForm(request.POST, macro=macro)
         if form.is_valid():
             try:
                 saved = macros.save_macro(actor=user, macro=macro, **form.macro_fields())

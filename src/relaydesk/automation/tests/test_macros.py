@@ -466,3 +466,20 @@ def test_the_preview_says_what_the_fields_would_do(agent, sales, fields):
     assert not Macro.objects.exists()
     bad = client.post("/desk/automation/macros/preview/", {"name": "x", "cf_amount": "many"})
     assert "Enter a number." in bad.content.decode()
+
+
+def test_a_department_gone_inactive_is_named_not_dropped_when_editing(supervisor, sales):
+    macro = save(supervisor, shared=True, name="To Sales", department=sales)
+    sales.is_active = False
+    sales.save()
+    client = signed_in(supervisor)
+    page = client.get(f"/desk/automation/macros/{macro.pk}/").content.decode()
+    assert f'<option value="{sales.pk}" selected>Sales</option>' in page
+    response = client.post(
+        f"/desk/automation/macros/{macro.pk}/",
+        {"name": "To Sales", "shared": "on", "department": sales.pk},
+    )
+    assert response.status_code == 422
+    assert "This department is not active." in response.content.decode()
+    macro.refresh_from_db()
+    assert macro.department == sales
