@@ -1,6 +1,7 @@
-"""Canned responses and macros (AP1), through `automation.canned`: agents see the shared
-responses and their own, keep their own (shared ones: administrators and supervisors), get one
-rendered for a ticket, and apply macros to tickets."""
+"""Canned responses and macros (AP1), through `automation.canned` and `automation.macros`:
+agents see the shared responses and their own, keep their own (shared ones: administrators and
+supervisors), get one rendered for a ticket, list the shared macros and their own and apply
+them to tickets."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from relaydesk.accounts.models import User
 from relaydesk.api import conditional, serialize
 from relaydesk.api.auth import require_agent, require_write
 from relaydesk.api.problems import COMMON
-from relaydesk.api.schemas import PriorityName, TicketOut
+from relaydesk.api.schemas import PriorityName, Ref, TicketOut
 from relaydesk.api.tickets import ticket_or_404
-from relaydesk.automation import canned
-from relaydesk.automation.models import CannedResponse, Macro
+from relaydesk.automation import canned, macros
+from relaydesk.automation.models import CannedResponse, Macro, MacroAssign
 
 router = Router(tags=["canned responses and macros"])
 MAX_PAGE = 100
@@ -73,14 +74,33 @@ class RenderedOut(Schema):
 
 
 class MacroOut(Schema):
+    """Empty fields (`""`, `null`, `[]`, `{}`) change nothing when the macro is applied."""
+
     id: int
     name: str
-    body: str
+    shared: bool = Field(description="false: the caller's personal macro.")
+    language: str = Field(description='"" for any language.')
+    body: str = Field(
+        description="The reply or note, with `{{ ticket.number }}`-style placeholders."
+    )
     internal: bool
-    status: str
+    status: str = Field(description='A category or "custom:<id>".')
     priority: PriorityName | None
+    type: Ref | None
+    category: Ref | None
+    department: Ref | None = Field(
+        description="Transfer to this department (unassigned there unless `assign` names "
+        "an agent or `me`)."
+    )
+    assign: Literal["", "me", "agent", "nobody"] = Field(
+        description='"": unchanged; "me": the agent applying it; "agent": `assignee`; '
+        '"nobody": unassign.'
+    )
+    assignee: Ref | None
+    assign_to_me: bool = Field(description='Same as `assign == "me"` (kept for old clients).')
     add_tags: list[str]
-    assign_to_me: bool
+    remove_tags: list[str]
+    custom_fields: dict[str, Any] = Field(description="Values by custom field key.")
 
 
 def _out(response: CannedResponse) -> dict[str, Any]:
@@ -101,11 +121,33 @@ def _visible(user: User, response_id: int) -> CannedResponse:
     return found
 
 
-def _macro(macro_id: int) -> Macro:
-    found = Macro.objects.filter(pk=macro_id).first()
+def _macro(user: User, macro_id: int) -> Macro:
+    found = macros.visible_macros(user).filter(pk=macro_id).first()
     if found is None:
         raise Http404
     return found
+
+
+def _macro_out(m: Macro) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "name": m.name,
+        "shared": m.is_shared,
+        "language": m.language,
+        "body": m.body,
+        "internal": m.internal,
+        "status": m.status,
+        "priority": None if m.priority is None else serialize.PRIORITY_NAMES.get(m.priority),
+        "type": serialize.ref(m.type),
+        "category": None if m.category is None else {"id": m.category.pk, "name": str(m.category)},
+        "department": serialize.ref(m.department),
+        "assign": m.assign,
+        "assignee": serialize.ref(m.assignee),
+        "assign_to_me": m.assign == MacroAssign.ME,
+        "add_tags": m.tag_names,
+        "remove_tags": m.removed_tag_names,
+        "custom_fields": m.custom_fields,
+    }
 
 
 @router.get("/canned-responses", response={200: CannedPage, **COMMON})
@@ -206,33 +248,31 @@ def render_response(request: HttpRequest, number: int, response_id: int) -> dict
 
 @router.get("/macros", response={200: list[MacroOut], **COMMON})
 def list_macros(request: HttpRequest) -> list[dict[str, Any]]:
-    """Every macro (they are shared). Agents only."""
-    require_agent(request)
-    return [
-        {
-            "id": m.pk,
-            "name": m.name,
-            "body": m.body,
-            "internal": m.internal,
-            "status": m.status,
-            "priority": None if m.priority is None else serialize.PRIORITY_NAMES.get(m.priority),
-            "add_tags": m.tag_names,
-            "assign_to_me": m.assign_to_me,
-        }
-        for m in Macro.objects.all()[:1000]
-    ]
+    """The shared macros and the caller's own. Agents only."""
+    user = require_agent(request)
+    found = macros.visible_macros(user).select_related(
+        "type", "category__parent", "department", "assignee"
+    )
+    return [_macro_out(m) for m in found[: macros.MAX_MACROS_LISTED]]
 
 
 @router.post("/tickets/{number}/macros/{macro_id}", response={200: TicketOut, **COMMON})
 def apply_macro(
     request: HttpRequest, number: int, macro_id: int, response: HttpResponse
 ) -> dict[str, Any]:
-    """Apply a macro: its reply or note and its changes in one step, all or nothing. Each part
-    is a history line of its own, as in the desk."""
+    """Apply a macro (shared, or the caller's own): its reply or note and its changes in one
+    step, all or nothing; a part the caller may not do (read-only access, a transfer the
+    target department refuses) refuses the whole. Each part is a history line of its own, as
+    in the desk. The answer is the ticket after it. Another agent's personal macro is a 404."""
     user = require_write(request)
     require_agent(request)
     ticket = ticket_or_404(request, number)
-    canned.apply_macro(_macro(macro_id), ticket=ticket, actor=user)
-    fresh = ticket_or_404(request, number)
+    applied = macros.apply_macro(_macro(user, macro_id), ticket=ticket, actor=user)
+    # A transfer may take the ticket out of the caller's sight: then the answer is the ticket
+    # as their own action left it (later reads are 404).
+    try:
+        fresh = ticket_or_404(request, number)
+    except Http404:
+        fresh = applied
     response["ETag"] = conditional.etag(fresh)
     return serialize.ticket(fresh, viewer=user)

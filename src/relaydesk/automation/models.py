@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relaydesk.accounts.models import Department, User
-from relaydesk.tickets.models import StatusCategory, Ticket
+from relaydesk.tickets.models import Category, StatusCategory, Ticket, TicketType
 
 
 class Availability(models.TextChoices):
@@ -315,11 +315,31 @@ class CannedResponse(models.Model):
         return self.owner_id is None
 
 
+class MacroAssign(models.TextChoices):
+    """What a macro does with the assignee."""
+
+    UNCHANGED = "", _("Unchanged")
+    ME = "me", _("The agent applying it")
+    AGENT = "agent", _("A chosen agent")
+    NOBODY = "nobody", _("Nobody (unassign)")
+
+
 class Macro(models.Model):
-    """A reply and field changes applied to a ticket in one action (AU4). Shared, kept by
-    admins and supervisors. Empty fields change nothing."""
+    """A reply and field changes applied to a ticket in one action (AU4). Shared when it has
+    no owner (kept by admins and supervisors); personal otherwise, seen and kept by its owner
+    only. Empty fields change nothing."""
 
     name = models.CharField(_("name"), max_length=120)
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="macros"
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty means any language."),
+    )
     body = models.TextField(
         _("reply"),
         max_length=20000,
@@ -329,18 +349,57 @@ class Macro(models.Model):
     internal = models.BooleanField(_("as an internal note"), default=False)
     status = models.CharField(_("set status"), max_length=30, blank=True)
     priority = models.PositiveSmallIntegerField(_("set priority"), null=True, blank=True)
+    type = models.ForeignKey(
+        TicketType, verbose_name=_("set type"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("set category"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("transfer to department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assign = models.CharField(
+        _("assignee"), max_length=10, blank=True, choices=MacroAssign, default=""
+    )
+    assignee = models.ForeignKey(
+        User,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     add_tags = models.CharField(_("add tags"), max_length=500, blank=True)
-    assign_to_me = models.BooleanField(_("assign to the agent applying it"), default=False)
+    remove_tags = models.CharField(_("remove tags"), max_length=500, blank=True)
+    custom_fields = models.JSONField(_("set custom fields"), default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("macro")
         verbose_name_plural = _("macros")
+        indexes = [models.Index(fields=["owner", "name"], name="macro_owner_name")]
 
     def __str__(self) -> str:
         return self.name
 
     @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None
+
+    @property
     def tag_names(self) -> list[str]:
-        return [t for t in (part.strip() for part in self.add_tags.split(",")) if t]
+        return split_tags(self.add_tags)
+
+    @property
+    def removed_tag_names(self) -> list[str]:
+        return split_tags(self.remove_tags)
+
+
+def split_tags(text: str) -> list[str]:
+    return [t for t in (part.strip() for part in text.split(",")) if t]

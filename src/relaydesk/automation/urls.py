@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relaydesk.automation import views, views_canned, views_rules
+from relaydesk.automation import views, views_canned, views_macros, views_rules
 
 app_name = "automation"
 
@@ -40,15 +40,16 @@ urlpatterns += [
         views_canned.response_delete,
         name="delete_response",
     ),
-    path("macros/", views_canned.macro_list, name="macros"),
-    path("macros/new/", views_canned.macro_edit, name="new_macro"),
-    path("macros/<int:macro_id>/", views_canned.macro_edit, name="macro"),
-    path("macros/<int:macro_id>/delete/", views_canned.macro_delete, name="delete_macro"),
+    path("macros/", views_macros.macro_list, name="macros"),
+    path("macros/new/", views_macros.macro_edit, name="new_macro"),
+    path("macros/preview/", views_macros.macro_preview, name="macro_preview"),
+    path("macros/<int:macro_id>/", views_macros.macro_edit, name="macro"),
+    path("macros/<int:macro_id>/delete/", views_macros.macro_delete, name="delete_macro"),
     path("tickets/<int:number>/responses/", views_canned.ticket_responses, name="ticket_responses"),
     path(
         "tickets/<int:number>/responses/<int:response_id>/",
         views_canned.ticket_response_text,
         name="response_text",
     ),
-    path("tickets/<int:number>/macro/", views_canned.apply_macro, name="apply_macro"),
+    path("tickets/<int:number>/macro/", views_macros.apply_macro, name="apply_macro"),
 ]

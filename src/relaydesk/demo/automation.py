@@ -1,6 +1,6 @@
 """The demo's automation: Support hands out tickets by least load with caps, Sales by round
 robin; agents with skills and languages; a few triggers and time rules a new user can watch at
-work; shared canned responses and macros."""
+work; shared canned responses and macros, and a personal macro of the demo agent."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ ROUTING = {
     "Support": (AssignmentMode.LEAST_LOADED, 30),
     "Sales": (AssignmentMode.ROUND_ROBIN, 20),
 }
+DEMO_AGENT = "agent@example.com"  # the demo's agent sign-in, who has a personal macro
 # email → (skills, languages)
 AGENTS = {
     "agent@example.com": (["printers"], ["en", "pl"]),
@@ -142,4 +143,4 @@ def seed_automation(admin: User) -> None:
             conditions=conditions,
             actions=actions,
         )
-    seed_canned(admin)
+    seed_canned(admin, User.objects.get(email=DEMO_AGENT))

@@ -8,4 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from relaydesk.notifications import receivers  # noqa: F401  (connects the receiver)
+        from relaydesk.notifications import (  # noqa: F401  (connect the receivers)
+            receivers,
+            sla_alerts,
+        )

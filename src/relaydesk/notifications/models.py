@@ -17,9 +17,12 @@ class Event(models.TextChoices):
     CUSTOMER_REPLIED = "customer_replied", _("A customer replies on my ticket")
     QUEUE_WAIT = "queue_wait", _("A ticket waits in the assignment queue too long")
     TRIGGER = "trigger", _("A trigger notifies me")
+    SLA_AT_RISK = "sla_at_risk", _("A ticket of mine is at risk of missing its SLA")
+    SLA_BREACHED = "sla_breached", _("A ticket of mine has breached its SLA")
 
 
-# What an agent gets before choosing: everything in the app, mail for what needs them.
+# What an agent gets before choosing: everything in the app, mail for what needs them (the
+# SLA's escalation rules mail whom their policy says already).
 DEFAULT_EMAIL = {Event.ASSIGNED, Event.MENTIONED, Event.QUEUE_WAIT, Event.TRIGGER}
 
 

@@ -19,14 +19,19 @@ from relaydesk.notifications.models import Event, QueueAlert
 BATCH = 200
 
 
-def watchers(department_id: int) -> list[User]:
-    supervisors = list(
-        User.objects.filter(
-            is_active=True,
-            role=Role.SUPERVISOR,
-            pk__in=Membership.objects.filter(department_id=department_id)
-            .exclude(access=Access.NONE)
-            .values("user_id"),
+def watchers(department_id: int | None) -> list[User]:
+    """The department's supervisors; administrators when it has none (or no department)."""
+    supervisors = (
+        []
+        if department_id is None
+        else list(
+            User.objects.filter(
+                is_active=True,
+                role=Role.SUPERVISOR,
+                pk__in=Membership.objects.filter(department_id=department_id)
+                .exclude(access=Access.NONE)
+                .values("user_id"),
+            )
         )
     )
     return supervisors or list(User.objects.filter(is_active=True, role=Role.ADMIN))

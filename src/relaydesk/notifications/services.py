@@ -152,6 +152,10 @@ def describe(row: Notification) -> str:
         return _("%(actor)s replied on #%(number)s") % {"actor": actor, "number": number}
     if row.event == Event.QUEUE_WAIT:
         return _("#%(number)s is waiting for an agent") % {"number": number}
+    if row.event == Event.SLA_AT_RISK:
+        return _("#%(number)s is at risk of missing its SLA") % {"number": number}
+    if row.event == Event.SLA_BREACHED:
+        return _("#%(number)s has breached its SLA") % {"number": number}
     return _("A trigger says about #%(number)s") % {"number": number}
 
 

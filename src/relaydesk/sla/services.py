@@ -13,6 +13,7 @@ from relaydesk.accounts.models import Access, Membership, Role, User
 from relaydesk.sla import engine
 from relaydesk.sla.models import Action, Escalation, EscalationRule, Record, Stage, TicketSla
 from relaydesk.sla.notifications import notify_escalation
+from relaydesk.sla.signals import stage_reached
 from relaydesk.tickets import events, live
 from relaydesk.tickets.models import (
     Channel,
@@ -95,7 +96,7 @@ def _fire(record: Record, stage: str, ticket: Ticket, now: dt.datetime) -> bool:
 def run_timer(*, ticket_id: int, at_iso: str) -> int:
     """A ticket's escalation timer: if it is still the ticket's (`TicketSla.timer_at`), fire
     every stage that is due now and not fired yet, then recompute (which sets the next timer).
-    How many stages fired."""
+    How many stages fired; each stage is announced once through `stage_reached`."""
     ticket = Ticket.objects.select_for_update(of=("self",)).filter(pk=ticket_id).first()
     state = TicketSla.objects.filter(ticket_id=ticket_id).first()
     if ticket is None or state is None or state.timer_at is None:
@@ -104,6 +105,7 @@ def run_timer(*, ticket_id: int, at_iso: str) -> int:
         return 0  # stale: a later change set another timer
     now = timezone.now()
     fired = 0
+    stages: set[str] = set()
     records = Record.objects.filter(
         ticket_id=ticket_id, met_at=None, due_at__isnull=False
     ).select_related("policy")
@@ -114,8 +116,11 @@ def run_timer(*, ticket_id: int, at_iso: str) -> int:
             stage = Stage.AT_RISK
         else:
             continue
-        if record.escalated != stage:
-            fired += _fire(record, stage, ticket, now)
+        if record.escalated != stage and _fire(record, stage, ticket, now):
+            fired += 1
+            stages.add(stage)
+    for reached in sorted(stages):
+        stage_reached.send(sender=Record, ticket=ticket, stage=reached)
     engine.recompute(ticket, now=now, timer_ran=fired > 0)
     live_id = ticket.pk
     transaction.on_commit(lambda: live.ticket_changed(live_id, "updated"))

@@ -7,8 +7,8 @@ import pytest
 
 from relaydesk.api.models import Scope
 from relaydesk.api.tests.conftest import api_as
-from relaydesk.automation import canned
-from relaydesk.automation.models import CannedResponse, Macro
+from relaydesk.automation import canned, macros
+from relaydesk.automation.models import CannedResponse, Macro, MacroAssign
 from relaydesk.tickets.models import MessageKind
 from relaydesk.tickets.tests.helpers import nothing_changes
 
@@ -41,7 +41,7 @@ def kept(admin_user, agent, other_agent):
 
 @pytest.fixture
 def macro(admin_user):
-    return canned.save_macro(
+    return macros.save_macro(
         actor=admin_user,
         macro=None,
         name="Close as fixed",
@@ -50,7 +50,8 @@ def macro(admin_user):
         status="solved",
         priority=3,
         add_tags="fixed",
-        assign_to_me=True,
+        assign=MacroAssign.ME,
+        shared=True,
     )
 
 
@@ -199,3 +200,62 @@ def test_a_macro_that_breaks_a_rule_changes_nothing(agent, admin_user, ticket):
     with nothing_changes():
         response = api_as(agent).post(f"/tickets/{ticket.number}/macros/{bad.pk}", {})
     assert response.status_code == 422, response.content
+
+
+def test_macros_show_their_field_changes_and_personal_ones_stay_personal(
+    agent, other_agent, supervisor, sales, ticket
+):
+    from relaydesk.accounts.models import Access, Membership
+    from relaydesk.tickets.models import CustomField, FieldKind, TicketType
+
+    Membership.objects.create(user=supervisor, department=sales, access=Access.FULL)
+    CustomField.objects.create(key="amount", label="Amount", kind=FieldKind.NUMBER)
+    question = TicketType.objects.create(name="Question")
+    mine = macros.save_macro(
+        actor=agent,
+        macro=None,
+        name="To Sales",
+        language="ru",
+        type=question,
+        department=sales,
+        assign=MacroAssign.AGENT,
+        assignee=supervisor,
+        remove_tags="old",
+        custom_fields={"amount": "7"},
+    )
+    (listed,) = api_as(agent).get("/macros").json()
+    assert listed == {
+        **listed,
+        "shared": False,
+        "language": "ru",
+        "type": {"id": question.pk, "name": "Question"},
+        "department": {"id": sales.pk, "name": "Sales"},
+        "assign": "agent",
+        "assignee": {"id": supervisor.pk, "name": supervisor.display_name},
+        "assign_to_me": False,
+        "remove_tags": ["old"],
+        "custom_fields": {"amount": 7},
+    }
+    assert api_as(other_agent).get("/macros").json() == []
+    with nothing_changes():
+        response = api_as(other_agent).post(f"/tickets/{ticket.number}/macros/{mine.pk}", {})
+        assert response.status_code == 404
+    applied = api_as(agent).post(f"/tickets/{ticket.number}/macros/{mine.pk}", {})
+    assert applied.status_code == 200, applied.content
+    data = applied.json()
+    assert (data["department"]["name"], data["assignee"]["id"], data["type"]["name"]) == (
+        "Sales",
+        supervisor.pk,
+        "Question",
+    )
+    assert data["custom_fields"] == {"amount": 7}
+
+
+def test_a_refused_transfer_in_a_macro_is_a_422_and_changes_nothing(agent, sales, ticket):
+    refused = macros.save_macro(
+        actor=agent, macro=None, name="Me to Sales", department=sales, assign=MacroAssign.ME
+    )
+    with nothing_changes():
+        response = api_as(agent).post(f"/tickets/{ticket.number}/macros/{refused.pk}", {})
+    assert response.status_code == 422, response.content
+    assert "does not work in Sales" in response.content.decode()

@@ -6,7 +6,8 @@ from django import template
 from django.utils.translation import ngettext
 
 from relaydesk.accounts.models import User
-from relaydesk.automation.models import AgentState, Availability, Macro
+from relaydesk.automation import macros
+from relaydesk.automation.models import AgentState, Availability
 from relaydesk.tickets.models import Ticket
 
 register = template.Library()
@@ -24,11 +25,12 @@ def availability_choices() -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in Availability.choices]
 
 
-@register.inclusion_tag("automation/_composer_tools.html")
-def composer_tools(ticket: Ticket, editable: bool) -> dict[str, Any]:
+@register.inclusion_tag("automation/_composer_tools.html", takes_context=True)
+def composer_tools(context: dict[str, Any], ticket: Ticket, editable: bool) -> dict[str, Any]:
     """The composer's canned response search and, for those who may change the ticket, the
-    macro picker."""
-    return {"ticket": ticket, "macros": list(Macro.objects.all()) if editable else []}
+    macro picker (shared macros and the agent's own, the ticket's language first)."""
+    user = context["request"].user
+    return {"ticket": ticket, "macros": macros.for_ticket(user, ticket) if editable else []}
 
 
 @register.filter

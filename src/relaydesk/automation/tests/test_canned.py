@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from relaydesk.automation import canned
-from relaydesk.automation.models import CannedResponse, Macro
+from relaydesk.automation import canned, macros
+from relaydesk.automation.models import CannedResponse, Macro, MacroAssign
 from relaydesk.conftest import HTMX, signed_in
 from relaydesk.tickets.models import Message, StatusCategory, TicketEvent
 
@@ -40,7 +40,7 @@ def personal(agent) -> CannedResponse:
 
 @pytest.fixture
 def macro(supervisor) -> Macro:
-    return canned.save_macro(
+    return macros.save_macro(
         actor=supervisor,
         macro=None,
         name="Waiting for logs",
@@ -49,7 +49,8 @@ def macro(supervisor) -> Macro:
         status=StatusCategory.PENDING,
         priority=3,
         add_tags="needs-logs",
-        assign_to_me=True,
+        assign=MacroAssign.ME,
+        shared=True,
     )
 
 
@@ -180,7 +181,9 @@ def test_customer_and_other_department_are_refused_everywhere(
         403,
         404,
     )
-    assert client.get("/desk/automation/macros/").status_code == 403
+    # Agents keep personal macros, so the list is theirs to see; a shared one is not theirs
+    # to change.
+    assert client.get("/desk/automation/macros/").status_code == (403 if who == "customer" else 200)
     assert client.post(f"/desk/automation/macros/{macro.pk}/", {"name": "x"}).status_code == 403
     if who == "customer":
         assert client.get("/desk/automation/responses/").status_code == 403
@@ -210,7 +213,7 @@ def test_readonly_agent_cannot_apply_a_macro(readonly_agent, ticket, macro):
     )
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
-        canned.apply_macro(macro, ticket=ticket, actor=readonly_agent)
+        macros.apply_macro(macro, ticket=ticket, actor=readonly_agent)
     ticket.refresh_from_db()
     assert ticket.status == StatusCategory.NEW
     assert not ticket.messages.filter(kind="reply").exists()
@@ -222,7 +225,7 @@ def test_macro_rolls_back_whole_when_a_change_fails(agent, ticket, macro):
     services.update_ticket(ticket, actor=agent, tags=[f"t{i}" for i in range(20)])
     events_before = TicketEvent.objects.filter(ticket=ticket).count()
     with pytest.raises(ValidationError):
-        canned.apply_macro(macro, ticket=ticket, actor=agent)  # a 21st tag is refused
+        macros.apply_macro(macro, ticket=ticket, actor=agent)  # a 21st tag is refused
     ticket.refresh_from_db()
     assert (ticket.status, ticket.priority, ticket.assignee) == ("new", 2, None)
     assert not ticket.messages.filter(kind="reply").exists()

@@ -199,7 +199,14 @@ def test_demo_has_shared_canned_responses_in_every_language_and_macros(demo_work
 
     languages = set(CannedResponse.objects.filter(owner=None).values_list("language", flat=True))
     assert languages == {"en", "ru", "ro", "pl", "fa"}
-    assert Macro.objects.count() == 2
+    shared = Macro.objects.filter(owner=None)
+    assert set(shared.values_list("language", flat=True)) == {"en", "ru", "ro", "pl", "fa"}
+    assert shared.exclude(department=None).exists()
+    assert shared.exclude(custom_fields={}).exists()
+    assert shared.exclude(remove_tags="").exists()
+    assert shared.exclude(type=None).exclude(category=None).exists()
+    (personal,) = Macro.objects.exclude(owner=None)
+    assert personal.owner.email == "agent@example.com"
 
 
 @pytest.mark.django_db
