@@ -39,5 +39,4 @@ def recompute_after_action(
     sender: Any, *, ticket: Ticket, events: list[TicketEvent], **kwargs: Any
 ) -> None:
     if any(changes_sla(event) for event in events):
-        created = any(event.kind == EventKind.CREATED for event in events)
-        engine.recompute(ticket, now=events[-1].created_at, fresh=created)
+        engine.recompute(ticket, now=events[-1].created_at)
