@@ -160,8 +160,11 @@ class PolicyForm(NoColon, forms.ModelForm):
     def chosen_organizations(self) -> list[Organization]:
         """The organizations ticked: as posted (those that exist) or as saved."""
         if self.is_bound:
-            posted = self.data.getlist(self.add_prefix("organizations"))[:MAX_ORGANIZATIONS]
-            ids = [int(v) for v in posted if v.isdigit() and len(v) < 19]
+            name = self.add_prefix("organizations")
+            posted = self.fields["organizations"].widget.value_from_datadict(
+                self.data, self.files, name
+            )
+            ids = [int(v) for v in posted[:MAX_ORGANIZATIONS] if v.isdigit() and len(v) < 19]
         else:
             ids = [o.pk for o in self.initial.get("organizations") or []]
         return list(Organization.objects.filter(pk__in=ids).order_by("name"))
