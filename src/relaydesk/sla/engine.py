@@ -8,6 +8,7 @@ so the stored due times never disagree with the ticket. Only what differs is wri
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from relaydesk.sla import calendars, clock, storage
 from relaydesk.sla import timers as timers_module
-from relaydesk.sla.models import Kind, Record, Stage
+from relaydesk.sla.models import Kind, Stage
 from relaydesk.tickets.models import (
     CustomStatus,
     EventKind,
@@ -162,7 +163,7 @@ def _compare(
     return timer
 
 
-def next_timer(records: list[Record]) -> dt.datetime | None:
+def next_timer(records: Sequence[storage.RecordRow]) -> dt.datetime | None:
     """The next instant an open cycle of these must escalate: its at-risk instant until that
     fired, then its due time until the breach fired. It may be past: the timer runs at once."""
     instants = []
@@ -177,19 +178,19 @@ def next_timer(records: list[Record]) -> dt.datetime | None:
 
 
 def _compare_records(
-    item: Item, stored: list[Record], changes: storage.Changes, *, now: dt.datetime
-) -> list[Record]:
+    item: Item, stored: list[storage.RecordRow], changes: storage.Changes, *, now: dt.datetime
+) -> list[storage.RecordRow]:
     """Add the ticket's cycle records that differ to `changes`; its open ones."""
     ticket, rules, cycles, history = item
     existing = {(r.kind, r.started_at): r for r in stored}
-    open_records: list[Record] = []
+    open_records: list[storage.RecordRow] = []
     for cycle in cycles:
         record = existing.pop((cycle.kind, cycle.started_at), None)
         breached = record.breached_at if record else None
         if breached is None and cycle.due_at and (cycle.met_at or now) > cycle.due_at:
             breached = cycle.due_at
         decided = breached or cycle.met_at
-        values = {
+        values: dict[str, Any] = {
             "policy_id": rules.policy_id if rules else None,
             # who had the ticket when the target was breached or met (SL4)
             "agent_id": history.assignee_at(decided) if decided else None,
@@ -199,8 +200,8 @@ def _compare_records(
             "breached_at": breached,
         }
         if record is None:
-            record = Record(
-                ticket_id=ticket.pk, kind=cycle.kind, started_at=cycle.started_at, **values
+            record = storage.RecordRow(
+                pk=None, ticket_id=ticket.pk, kind=cycle.kind, started_at=cycle.started_at, **values
             )
             changes.new_records.append(record)
         elif any(getattr(record, k) != v for k, v in values.items()):
@@ -210,7 +211,7 @@ def _compare_records(
         if cycle.met_at is None:
             open_records.append(record)
     # Cycles that no longer exist (the target was removed): keep only their breaches.
-    changes.gone_records += [r.pk for r in existing.values() if r.breached_at is None]
+    changes.gone_records += [r.pk for r in existing.values() if r.pk and r.breached_at is None]
     return open_records
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Field
 
-from relaydesk.sla.models import Record, TicketSla
+from relaydesk.sla.models import TicketSla
 from relaydesk.tickets.models import TicketEvent
 
 # (instant, kind, field, before, after): a history line as the clock reads it.
@@ -34,13 +34,31 @@ RECORD_COLUMNS = ("policy_id", "agent_id", "due_at", "risk_at", "met_at", "breac
 ROWS_PER_STATEMENT = 500
 
 
+@dataclass(slots=True)
+class RecordRow:
+    """A `Record` as a recompute reads and writes it (a plain object: a batch holds thousands,
+    and a model instance costs several times more to make). `pk` is None until inserted."""
+
+    pk: int | None
+    ticket_id: int
+    kind: str
+    started_at: dt.datetime
+    policy_id: int | None
+    agent_id: int | None
+    due_at: dt.datetime | None
+    risk_at: dt.datetime | None
+    met_at: dt.datetime | None
+    breached_at: dt.datetime | None
+    escalated: str = ""
+
+
 @dataclass
 class Stored:
     """What the database holds of some tickets before their recompute, per ticket id."""
 
     events: dict[int, list[EventRow]]
     tags: dict[int, frozenset[int]]
-    records: dict[int, list[Record]]
+    records: dict[int, list[RecordRow]]
     states: dict[int, State]
 
 
@@ -50,8 +68,8 @@ class Changes:
 
     states: list[tuple[int, State]] = field(default_factory=list)
     dues: list[tuple[int, tuple[dt.datetime | None, ...]]] = field(default_factory=list)
-    new_records: list[Record] = field(default_factory=list)
-    changed_records: list[Record] = field(default_factory=list)
+    new_records: list[RecordRow] = field(default_factory=list)
+    changed_records: list[RecordRow] = field(default_factory=list)
     gone_records: list[int] = field(default_factory=list)
 
 
@@ -131,8 +149,8 @@ def read(ticket_ids: Sequence[int], *, tags: bool) -> Stored:
         if part == EVENT:
             stored.events[ticket].append((instant(at), kind, text, json(before), json(after)))
         elif part == RECORD:
-            record = Record(
-                id=row,
+            record = RecordRow(
+                pk=row,
                 ticket_id=ticket,
                 kind=kind,
                 started_at=instant(sort_at),
@@ -243,7 +261,7 @@ def statements(changes: Changes) -> Iterator[Statement]:
         yield f'DELETE FROM "sla_record" WHERE "id" IN ({ids})', [*gone]
 
 
-def _record(record: Record) -> tuple[Any, ...]:
+def _record(record: RecordRow) -> tuple[Any, ...]:
     return (
         record.policy_id,
         record.agent_id,
