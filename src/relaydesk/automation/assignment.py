@@ -181,16 +181,22 @@ def _sticky_agent(ticket: Ticket, department_id: int) -> int | None:
     )
 
 
-def _hand_over(
-    ticket: Ticket, pool: Pool, candidate: Candidate, *, agent: User | None = None
-) -> None:
-    """Assign through the service layer (history, SLA, webhooks as for any change). The
-    caller removes the ticket's queue entry."""
+def _cause(pool: Pool) -> str:
+    """What the history says made the change."""
     mode = AssignmentMode(pool.routing.mode)
     with translation.override(settings.LANGUAGE_CODE):
-        cause = _("Assignment: %(mode)s") % {"mode": mode.label}
-    with events.caused_by(cause):
-        services.automated_update(ticket, assignee=agent or User.objects.get(pk=candidate.user_id))
+        return _("Assignment: %(mode)s") % {"mode": mode.label}
+
+
+def _hand_over(ticket: Ticket, pool: Pool, candidate: Candidate) -> None:
+    """Assign through the service layer (history, SLA, webhooks as for any change). The
+    caller removes the ticket's queue entry."""
+    with events.caused_by(_cause(pool)):
+        services.automated_update(ticket, assignee=User.objects.get(pk=candidate.user_id))
+    _took(pool, candidate)
+
+
+def _took(pool: Pool, candidate: Candidate) -> None:
     candidate.load += 1
     pool.routing.last_agent_id = candidate.user_id
 
@@ -270,7 +276,7 @@ def _drain_batch(department_id: int) -> tuple[int, bool]:
     locked = Ticket.objects.select_for_update(of=("self",)).select_related("department")
     tickets = locked.order_by("pk").in_bulk([e.ticket_id for e in entries])
     agents = User.objects.in_bulk([c.user_id for c in pool.candidates])
-    handed = 0
+    assignments: list[tuple[Ticket, User]] = []
     done: list[int] = []
     for entry in entries:
         if not pool.any_room:
@@ -290,9 +296,13 @@ def _drain_batch(department_id: int) -> tuple[int, bool]:
         )
         candidate = pool.choose(needs)
         if candidate is not None:
-            _hand_over(ticket, pool, candidate, agent=agents[candidate.user_id])
+            assignments.append((ticket, agents[candidate.user_id]))
+            _took(pool, candidate)
             done.append(entry.pk)
-            handed += 1
+    if assignments:  # the batch at once: one history insert, the listeners once
+        with events.caused_by(_cause(pool)):
+            services.assign_many(assignments)
     QueueEntry.objects.filter(pk__in=done).delete()
     pool.routing.save(update_fields=["last_agent"])
+    handed = len(assignments)
     return handed, handed > 0 and len(entries) == DRAIN_BATCH and pool.any_room

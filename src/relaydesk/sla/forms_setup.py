@@ -22,10 +22,28 @@ MAX_RANGES = 7 * 6
 MAX_HOLIDAYS = 400
 MAX_ESCALATIONS = 20
 MAX_FIELD_CONDITIONS = 10
+MAX_ORGANIZATIONS = 200
+ORGANIZATION_MATCHES = 20
 PAUSABLE = [
     (StatusCategory.PENDING, StatusCategory.PENDING.label),
     (StatusCategory.ON_HOLD, StatusCategory.ON_HOLD.label),
 ]
+
+
+class OrganizationsField(forms.ModelMultipleChoiceField):
+    """Organizations by id, at most `MAX_ORGANIZATIONS` (checked before any query). Ticked
+    among the results of a search (`OrganizationSearch`), never offered as a list of all."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.MultipleHiddenInput)
+        super().__init__(queryset=Organization.objects.all(), required=False, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        if value and len(value) > MAX_ORGANIZATIONS:
+            raise forms.ValidationError(
+                _("At most %(n)s organizations.") % {"n": MAX_ORGANIZATIONS}
+            )
+        return super().clean(value)
 
 
 class CalendarForm(NoColon, forms.ModelForm):
@@ -106,12 +124,7 @@ class PolicyForm(NoColon, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    organizations = forms.ModelMultipleChoiceField(
-        label=_("Organizations"),
-        queryset=Organization.objects.order_by("name"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-    )
+    organizations = OrganizationsField(label=_("Organizations"))
     tag_names = forms.CharField(
         label=_("Tags"),
         required=False,
@@ -144,6 +157,18 @@ class PolicyForm(NoColon, forms.ModelForm):
             self.initial["tag_names"] = ", ".join(t.name for t in self.instance.tags.all())
         self.fields["at_risk_percent"].help_text = _("Amber from this share of the target on.")
 
+    def chosen_organizations(self) -> list[Organization]:
+        """The organizations ticked: as posted (those that exist) or as saved."""
+        if self.is_bound:
+            name = self.add_prefix("organizations")
+            posted = self.fields["organizations"].widget.value_from_datadict(
+                self.data, self.files, name
+            )
+            ids = [int(v) for v in posted[:MAX_ORGANIZATIONS] if v.isdigit() and len(v) < 19]
+        else:
+            ids = [o.pk for o in self.initial.get("organizations") or []]
+        return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
     def clean_tag_names(self) -> list[Tag]:
         try:
             names = clean_tag_names(self.cleaned_data["tag_names"].split(","))
@@ -156,6 +181,26 @@ class PolicyForm(NoColon, forms.ModelForm):
                 _("No tickets have these tags yet: %(names)s") % {"names": ", ".join(unknown)}
             )
         return tags
+
+
+class OrganizationSearch(forms.Form):
+    """The policy form's organization search: the words typed and the organizations ticked
+    so far (shown first, still ticked, so a new search loses none of them)."""
+
+    q = forms.CharField(required=False, max_length=100)
+    organizations = OrganizationsField()
+
+    def choices(self) -> dict[str, Any]:
+        chosen = sorted(self.cleaned_data["organizations"], key=lambda o: o.name)
+        words = self.cleaned_data["q"]
+        matches = (
+            Organization.objects.filter(name__icontains=words)
+            .exclude(pk__in=[o.pk for o in chosen])
+            .order_by("name")[:ORGANIZATION_MATCHES]
+            if words
+            else []
+        )
+        return {"chosen": chosen, "matches": matches, "q": words}
 
 
 class TargetForm(NoColon, forms.Form):

@@ -36,8 +36,9 @@ def changes_sla(event: TicketEvent) -> bool:
 
 @receiver(action_recorded, dispatch_uid="relaydesk.sla.recompute")
 def recompute_after_action(
-    sender: Any, *, ticket: Ticket, events: list[TicketEvent], **kwargs: Any
+    sender: Any, *, actions: list[tuple[Ticket, list[TicketEvent]]], **kwargs: Any
 ) -> None:
-    if any(changes_sla(event) for event in events):
-        created = any(event.kind == EventKind.CREATED for event in events)
-        engine.recompute(ticket, now=events[-1].created_at, fresh=created)
+    changed = [(ticket, lines) for ticket, lines in actions if any(map(changes_sla, lines))]
+    if changed:  # counted until the action's last line
+        now = max(lines[-1].created_at for _ticket, lines in changed)
+        engine.recompute_many([ticket for ticket, _lines in changed], now=now)

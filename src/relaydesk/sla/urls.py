@@ -15,6 +15,11 @@ urlpatterns = [
         name="delete_calendar",
     ),
     path("policies/new/", views_setup.policy_edit, name="new_policy"),
+    path(
+        "policies/organizations/",
+        views_setup.organization_choices,
+        name="organization_choices",
+    ),
     path("policies/<int:policy_id>/", views_setup.policy_edit, name="policy"),
     path("policies/<int:policy_id>/delete/", views_setup.policy_delete, name="delete_policy"),
     path("policies/<int:policy_id>/move/", views_setup.policy_move, name="move_policy"),

@@ -18,6 +18,7 @@ from relaydesk.sla.forms_setup import (
     EscalationFormSet,
     FieldConditionFormSet,
     HolidayFormSet,
+    OrganizationSearch,
     PolicyForm,
     RangeFormSet,
     TargetFormSet,
@@ -148,3 +149,15 @@ def policy_move(request: HttpRequest, policy_id: int) -> HttpResponse:
         return redirect("sla:setup")
     configuration.move_policy(policy, actor=desk_user(request), up=direction == "up")
     return redirect("sla:setup")
+
+
+@agent_required
+def organization_choices(request: HttpRequest) -> HttpResponse:
+    """The policy form's organization search (htmx): the ticked ones, then the matches."""
+    if refusal := _refusal(request):
+        return refusal
+    search = OrganizationSearch(request.GET)
+    if not search.is_valid():
+        context = {"errors": [e for errors in search.errors.values() for e in errors]}
+        return render(request, "sla/_organization_choices.html", context, status=400)
+    return render(request, "sla/_organization_choices.html", search.choices())

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -17,9 +18,18 @@ from relaydesk.tickets.signals import action_recorded, event_recorded
 Value = dict[str, Any] | None
 
 _cause: ContextVar[str] = ContextVar("relaydesk_event_cause", default="")
-# The lines of the action running now, per ticket: the ticket as last seen and its lines.
-Lines = dict[int, tuple[Ticket, list[TicketEvent]]]
-_action: ContextVar[Lines | None] = ContextVar("relaydesk_action", default=None)
+
+
+@dataclass
+class _Action:
+    """The action running now: per ticket, the ticket as last seen and its lines; and what
+    listeners keep for its length (`once_per_action`)."""
+
+    lines: dict[int, tuple[Ticket, list[TicketEvent]]] = field(default_factory=dict)
+    kept: dict[str, Any] = field(default_factory=dict)
+
+
+_action: ContextVar[_Action | None] = ContextVar("relaydesk_action", default=None)
 
 
 @contextmanager
@@ -35,25 +45,47 @@ def caused_by(label: str) -> Iterator[None]:
 
 def action[**P, R](func: Callable[P, R]) -> Callable[P, R]:
     """A service action: atomic, and its history lines grouped, so `action_recorded` is sent
-    once per ticket when it ends (inside its transaction). An action called inside another
-    is part of the outer one."""
+    once when it ends (inside its transaction) with every ticket it changed. An action called
+    inside another is part of the outer one."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with transaction.atomic():
             if _action.get() is not None:
                 return func(*args, **kwargs)
-            lines: Lines = {}
-            token = _action.set(lines)
+            running = _Action()
+            token = _action.set(running)
             try:
                 result = func(*args, **kwargs)
             finally:
                 _action.reset(token)
-            for ticket, recorded in lines.values():
-                action_recorded.send(sender=TicketEvent, ticket=ticket, events=recorded)
+            if running.lines:
+                action_recorded.send(sender=TicketEvent, actions=list(running.lines.values()))
             return result
 
     return wrapper
+
+
+def once_per_action[T](key: str, load: Callable[[], T]) -> T:
+    """`load()`, kept for the rest of the running action (a listener's look-up that one line
+    after another would repeat); outside an action, every time."""
+    running = _action.get()
+    if running is None:
+        return load()
+    if key not in running.kept:
+        running.kept[key] = load()
+    return running.kept[key]
+
+
+def previous_line(event: TicketEvent, ticket: Ticket) -> TicketEvent | None:
+    """The line written on the ticket just before this one: from the running action when it
+    wrote it, else read."""
+    running = _action.get()
+    recorded = running.lines.get(ticket.pk, (ticket, []))[1] if running else []
+    earlier = [line for line in recorded if line.pk < event.pk]
+    if earlier:
+        return earlier[-1]
+    return TicketEvent.objects.filter(ticket=ticket, pk__lt=event.pk).order_by("-pk").first()
 
 
 def value_of(obj: Any) -> Value:
@@ -69,15 +101,44 @@ def _event(ticket: Ticket, actor: User | None, kind: str, **fields: Any) -> Tick
     if not fields.get("note") and _cause.get():
         fields["note"] = _cause.get()
     event = TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, **fields)
-    event_recorded.send(sender=TicketEvent, event=event, ticket=ticket)
-    lines = _action.get()
-    if lines is None:
-        action_recorded.send(sender=TicketEvent, ticket=ticket, events=[event])
-    else:
-        recorded = lines.get(ticket.pk, (ticket, []))[1]
-        recorded.append(event)
-        lines[ticket.pk] = (ticket, recorded)  # the latest instance: the action's final state
+    _heard(event, ticket)
     return event
+
+
+def _heard(event: TicketEvent, ticket: Ticket) -> None:
+    """Tell the listeners of a line just written."""
+    event_recorded.send(sender=TicketEvent, event=event, ticket=ticket)
+    running = _action.get()
+    if running is None:
+        action_recorded.send(sender=TicketEvent, actions=[(ticket, [event])])
+    else:
+        recorded = running.lines.get(ticket.pk, (ticket, []))[1]
+        recorded.append(event)
+        # the latest instance: the action's final state
+        running.lines[ticket.pk] = (ticket, recorded)
+
+
+def fields_changed(
+    changes: Sequence[tuple[Ticket, str, Value, Value]], *, actor: User | None
+) -> list[TicketEvent]:
+    """Field changes (ticket, field, before, after) of many tickets at once (the assignment's
+    drain): one INSERT for every line, then each heard in order, as if written alone."""
+    note = _cause.get()
+    lines = TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket=ticket,
+            actor=actor,
+            kind=EventKind.FIELD,
+            field=name,
+            before=before,
+            after=after,
+            note=note,
+        )
+        for ticket, name, before, after in changes
+    )
+    for line, (ticket, *_change) in zip(lines, changes, strict=True):
+        _heard(line, ticket)
+    return lines
 
 
 def ticket_created(ticket: Ticket, *, actor: User | None) -> TicketEvent:
@@ -179,9 +240,11 @@ def link_changed(ticket: Ticket, *, actor: User | None, other: Ticket, linked: b
 def snooze_changed(ticket: Ticket, *, actor: User | None, before: Any, after: Any) -> TicketEvent:
     """Snoozed, re-snoozed or woken: the instants as ISO 8601 (shown in the viewer's zone)."""
 
-    def kept(moment: Any) -> Value:
-        return None if moment is None else {"id": moment.isoformat(), "label": moment.isoformat()}
-
     return field_changed(
-        ticket, actor=actor, field=SNOOZED_UNTIL, before=kept(before), after=kept(after)
+        ticket, actor=actor, field=SNOOZED_UNTIL, before=instant(before), after=instant(after)
     )
+
+
+def instant(moment: Any) -> Value:
+    """An instant as history keeps it: ISO 8601 (shown in the viewer's zone)."""
+    return None if moment is None else {"id": moment.isoformat(), "label": moment.isoformat()}

@@ -392,11 +392,21 @@ def _set_status(
     custom_status: CustomStatus | None,
     now: Any,
 ) -> None:
+    fields, lines = _status_change(ticket, status=status, custom_status=custom_status, now=now)
+    _touch(ticket, **fields)
+    for name, before, after in lines:
+        events.field_changed(ticket, actor=actor, field=name, before=before, after=after)
+
+
+def _status_change(
+    ticket: Ticket, *, status: str, custom_status: CustomStatus | None, now: Any
+) -> tuple[dict[str, Any], list[tuple[str, events.Value, events.Value]]]:
+    """The columns a status change writes, and its history lines (field, before, after): the
+    status, and a snooze or an archiving it ends. The ticket is left as it was."""
     if status not in StatusCategory.values:
         raise ValidationError({"status": _("Unknown status.")})
     if custom_status is not None and custom_status.category != status:
         raise ValidationError({"status": _("This status does not belong to that category.")})
-    before = _status_value(ticket)
     fields: dict[str, Any] = {"status": status, "custom_status": custom_status}
     if status != ticket.status:
         fields["status_changed_at"] = now
@@ -410,20 +420,16 @@ def _set_status(
     archived = ticket.archived_at
     if archived is not None and status != StatusCategory.CLOSED:
         fields["archived_at"] = None  # reopened: back in the lists (TK13)
-    _touch(ticket, **fields)
-    events.field_changed(
-        ticket, actor=actor, field="status", before=before, after=_status_value(ticket)
-    )
+    after = Ticket(status=status, custom_status=custom_status)
+    lines: list[tuple[str, events.Value, events.Value]] = [
+        ("status", _status_value(ticket), _status_value(after))
+    ]
     if "snoozed_until" in fields:
-        events.snooze_changed(ticket, actor=actor, before=snoozed_until, after=None)
-    if archived is not None and ticket.archived_at is None:
-        events.field_changed(
-            ticket,
-            actor=actor,
-            field="archived_at",
-            before={"id": archived.isoformat(), "label": archived.date().isoformat()},
-            after=None,
-        )
+        lines.append((events.SNOOZED_UNTIL, events.instant(snoozed_until), None))
+    if archived is not None and "archived_at" in fields:
+        before = {"id": archived.isoformat(), "label": archived.date().isoformat()}
+        lines.append(("archived_at", before, None))
+    return fields, lines
 
 
 def _status_value(ticket: Ticket) -> dict[str, Any]:
@@ -470,6 +476,54 @@ def automated_update(ticket: Ticket, **changes: Any) -> Ticket:
     assignment) rather than a person: no actor, and the history says which rule did it through
     `events.caused_by`."""
     return _apply_changes(_locked(ticket), actor=None, changes=changes)
+
+
+@events.action
+def assign_many(assignments: Sequence[tuple[Ticket, User]]) -> None:
+    """Hand many tickets to agents at once, by the automation (the assignment's drain): for
+    each, what `automated_update(ticket, assignee=agent)` does to an unassigned ticket — the
+    assignee, a new ticket opened — in one UPDATE per agent and one INSERT of every history
+    line; the listeners hear each line, and the action's end once for all. The caller holds
+    the tickets' locks."""
+    now = timezone.now()
+    pairs = {(agent.pk, ticket.department_id) for ticket, agent in assignments}
+    members = set(
+        Membership.objects.filter(
+            user_id__in={agent for agent, _department in pairs},
+            department_id__in={department for _agent, department in pairs},
+            access=Access.FULL,
+        ).values_list("user_id", "department_id")
+    )
+    groups: dict[tuple[tuple[str, Any], ...], list[int]] = {}
+    lines: list[tuple[Ticket, str, events.Value, events.Value]] = []
+    shown: list[Ticket] = []
+    for ticket, agent in assignments:
+        if ticket.assignee_id is not None:
+            raise ValidationError({"assignee": _("This ticket has an agent already.")})
+        member = (agent.pk, ticket.department_id) in members or agent.role == Role.ADMIN
+        if not agent.is_agent or not member:
+            _check_assignee(agent, ticket.department)  # the error, in its words
+        if ticket.status == StatusCategory.NEW:
+            shown.append(ticket)
+        fields: dict[str, Any] = {"assignee": agent}
+        changes: list[tuple[Ticket, str, events.Value, events.Value]] = [
+            (ticket, "assignee", None, events.value_of(agent))
+        ]
+        if ticket.status == StatusCategory.NEW:
+            status, status_lines = _status_change(
+                ticket, status=StatusCategory.OPEN, custom_status=None, now=now
+            )
+            fields |= status
+            changes += [(ticket, *line) for line in status_lines]
+        for name, value in fields.items():
+            setattr(ticket, name, value)
+        groups.setdefault(tuple(fields.items()), []).append(ticket.pk)
+        lines += changes
+    for fields_of_group, ids in groups.items():
+        Ticket.objects.filter(pk__in=ids).update(**dict(fields_of_group), updated_at=now)
+    events.fields_changed(lines, actor=None)
+    for ticket, _agent in assignments:
+        _on_commit_broadcast(ticket, "updated", public=ticket in shown)  # a status they see
 
 
 def _apply_changes(ticket: Ticket, *, actor: User | None, changes: dict[str, Any]) -> Ticket:

@@ -5,11 +5,12 @@
 work that must be atomic with the change (stored due times, search documents) happens there;
 anything slow or external is queued by the receiver with `transaction.on_commit`.
 
-`action_recorded` is sent once per ticket at the end of each service action (`events.action`),
-still inside its transaction, with `ticket` (as the action left it) and `events` (the lines it
-wrote, in order): work that depends on the ticket's final state runs there once per action
-rather than once per line (the SLA's due times). A line written outside any action is an action
-of its own.
+`action_recorded` is sent once at the end of each service action (`events.action`), still
+inside its transaction, with `actions`: for every ticket the action changed, (the ticket as the
+action left it, the lines it wrote there in order). Work that depends on the tickets' final
+state runs there once per action rather than once per line, for all the tickets together (the
+SLA's due times: one recompute for the 200 tickets of an assignment batch). A line written
+outside any action is an action of its own.
 """
 
 from django.dispatch import Signal

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import Role, User
 from relaydesk.api import serialize
+from relaydesk.tickets.events import once_per_action
 from relaydesk.tickets.models import EventKind, Ticket, TicketEvent
 from relaydesk.webhooks import keys, signing, transport
 from relaydesk.webhooks.models import Delivery, DeliveryState, Endpoint, EventType
@@ -68,10 +69,15 @@ def on_event(sender: Any, *, event: TicketEvent, ticket: Ticket, **kwargs: Any) 
     event_type = EVENT_TYPES.get(event.kind)
     if event_type is None:
         return
-    endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event_type)]
+    active = once_per_action("webhooks.endpoints", _active_endpoints)
+    endpoints = [e for e in active if e.wants(event_type)]
     if not endpoints:
         return
     queue(endpoints, event_type, payload_for(event, _with_relations(ticket), event_type))
+
+
+def _active_endpoints() -> list[Endpoint]:
+    return list(Endpoint.objects.filter(is_active=True))
 
 
 def _with_relations(ticket: Ticket) -> Ticket:

@@ -188,3 +188,76 @@ def test_a_merged_ticket_leaves_the_sla(policy, ticket, customer):
     engine.recompute(reload(ticket))
     assert reload(ticket).resolution_due_at is None
     assert not Record.objects.filter(ticket=ticket).exists()
+
+
+def writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE"))
+    ]
+
+
+def sla_reads(queries: CaptureQueriesContext) -> int:
+    return sum(
+        '"sla_record"' in q["sql"] and q["sql"].lstrip().startswith("SELECT")
+        for q in queries.captured_queries
+    )
+
+
+def test_an_event_that_changes_nothing_writes_nothing(policy, ticket, agent, customer):
+    services.add_message(ticket, actor=agent, body=services.Body("Which model?"), status="pending")
+    services.add_message(ticket, actor=customer, body=services.Body("The red one"))
+    with CaptureQueriesContext(connection) as queries:
+        engine.recompute(reload(ticket))
+    # history, records, clock state (and the tags) in one statement; nothing differs
+    assert (sla_reads(queries), writes(queries)) == (1, [])
+
+
+def test_a_change_is_read_in_one_statement_and_written_in_one_round_trip(policy, ticket, agent):
+    services.add_message(ticket, actor=agent, body=services.Body("Which model?"))
+    ticket = reload(ticket)
+    ticket.priority = Priority.URGENT  # moves the resolution: ticket, clock state and records
+    with CaptureQueriesContext(connection) as queries:
+        engine.recompute(ticket)
+    assert sla_reads(queries) == 1
+    written = writes(queries)
+    if connection.vendor == "postgresql":  # SQLite runs in this process: nothing to save
+        assert len(written) == 1
+    assert any('"sla_ticketsla"' in sql for sql in written)
+    assert reload(ticket).resolution_due_at == ticket.created_at + 2 * H
+    resolution = Record.objects.get(ticket=ticket, kind=Kind.RESOLUTION)
+    assert resolution.due_at == ticket.created_at + 2 * H
+
+
+def test_a_batch_stores_what_one_ticket_at_a_time_stores(policy, ticket, agent, customer):
+    """The batch (a calendar change) and the single ticket (an action) share their SQL; both
+    leave the same rows, tags read with the rest when a policy matches on them."""
+    services.add_message(ticket, actor=agent, body=services.Body("Which model?"), status="pending")
+    services.add_message(ticket, actor=customer, body=services.Body("The red one"))
+    other = services.create_ticket(
+        actor=customer, requester=customer, subject="Two", body=services.Body("x"), channel="portal"
+    )
+    services.update_ticket(other, actor=agent, priority=Priority.URGENT, tags=["vip"])
+    vip = Policy.objects.create(name="VIP", position=1)
+    vip.tags.set(services._tags(["vip"]))
+    Target.objects.create(policy=vip, priority=Priority.URGENT, first_response=5, resolution=50)
+    ids = [ticket.pk, other.pk]
+    for pk in ids:
+        engine.recompute(Ticket.objects.get(pk=pk))
+
+    def stored() -> list[tuple[object, ...]]:
+        dues = ("pk", "first_response_due_at", "next_response_due_at", "resolution_due_at")
+        return [
+            *Ticket.objects.filter(pk__in=ids).order_by("pk").values_list(*dues),
+            *TicketSla.objects.filter(ticket__in=ids).order_by("pk").values_list(),
+            *Record.objects.filter(ticket__in=ids).order_by("pk").values_list(),
+        ]
+
+    one_by_one = stored()
+    assert TicketSla.objects.get(ticket=other).policy == vip
+    TicketSla.objects.filter(ticket__in=ids).delete()
+    Record.objects.filter(ticket__in=ids).update(due_at=None)
+    Ticket.objects.filter(pk__in=ids).update(resolution_due_at=None)
+    engine.recompute_many(list(Ticket.objects.filter(pk__in=ids)))
+    assert stored() == one_by_one
