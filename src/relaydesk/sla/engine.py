@@ -219,12 +219,15 @@ OPEN_STATUSES = [s for s in StatusCategory.values if s not in clock.ALWAYS_STOPP
 
 
 def recompute_all(tickets: QuerySet[Ticket], *, batch: int = 2000) -> int:
-    """Recompute these tickets a batch per transaction, in id order; how many were done."""
+    """Recompute these tickets a batch per transaction, in id order; how many were done.
+    Each batch's rows are locked first: an action committing meanwhile would otherwise have
+    its fresh due times overwritten by ones computed from the history before it."""
     done = 0
     last = 0
+    locked = tickets.select_for_update(of=("self",))
     while True:
         with transaction.atomic():
-            chunk = list(tickets.filter(pk__gt=last).order_by("pk")[:batch])
+            chunk = list(locked.filter(pk__gt=last).order_by("pk")[:batch])
             if not chunk:
                 return done
             recompute_many(chunk)

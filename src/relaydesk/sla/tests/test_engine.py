@@ -261,3 +261,11 @@ def test_a_batch_stores_what_one_ticket_at_a_time_stores(policy, ticket, agent, 
     Ticket.objects.filter(pk__in=ids).update(resolution_due_at=None)
     engine.recompute_many(list(Ticket.objects.filter(pk__in=ids)))
     assert stored() == one_by_one
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+def test_a_recompute_of_many_locks_each_batch_before_reading_history(policy, ticket):
+    with CaptureQueriesContext(connection) as queries:
+        assert engine.recompute_open() == 1
+    picked = next(q["sql"] for q in queries if 'FROM "tickets_ticket"' in q["sql"])
+    assert "FOR UPDATE" in picked
