@@ -258,6 +258,8 @@ def statements(changes: Changes) -> Iterator[Statement]:
     )
     for gone in _chunks(changes.gone_records):
         ids = ", ".join(["%s"] * len(gone))
+        # The ORM's cascade, by hand: the escalations that fired on these records go too.
+        yield f'DELETE FROM "sla_escalation" WHERE "record_id" IN ({ids})', [*gone]
         yield f'DELETE FROM "sla_record" WHERE "id" IN ({ids})', [*gone]
 
 

@@ -94,8 +94,8 @@ def test_each_field_is_applied_as_one_action_with_the_macros_name(
     )
     seen: list[int] = []
 
-    def count(sender, ticket, events, **kwargs):
-        seen.append(len(events))
+    def count(sender, actions, **kwargs):
+        seen.extend(len(events) for _ticket, events in actions)
 
     before = len(lines(ticket))
     action_recorded.connect(count)
