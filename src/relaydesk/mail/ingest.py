@@ -20,11 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import User
-from relaydesk.mail import outbound
+from relaydesk.mail import lookups, outbound
 from relaydesk.mail.addresses import base_address, mailbox_for
 from relaydesk.mail.attachments import uploads_for
 from relaydesk.mail.models import (
-    BlockedSender,
     DeliveryState,
     InboundMail,
     Mailbox,
@@ -37,7 +36,9 @@ from relaydesk.mail.parse import ParsedMail, parse
 from relaydesk.mail.people import customer_for
 from relaydesk.mail.quarantine import summary
 from relaydesk.mail.threading import find_thread, on_ticket
+from relaydesk.search import indexer
 from relaydesk.tickets import services
+from relaydesk.tickets.committed import separate_actions
 from relaydesk.tickets.models import Channel, Message, StatusCategory, Ticket
 from relaydesk.tickets.text import html_to_text, sanitize_html
 
@@ -83,6 +84,9 @@ def store(
 
 BATCH_MESSAGES = 200
 BATCH_BYTES = 16 * 1024 * 1024
+# Mails processed per transaction: enough to share the commits and the per-batch reads, few
+# enough that a crash or a batch that must be redone one by one costs little.
+PROCESS_BATCH = 50
 
 
 def receive_many(raws: Iterable[bytes]) -> Iterator[Outcome]:
@@ -132,12 +136,19 @@ def _receive_batch(raws: list[bytes]) -> Iterator[Outcome]:
             ignore_conflicts=True,
         )
     ids = dict(InboundMail.objects.filter(sha256__in=digests).values_list("sha256", "pk"))
+    todo: list[int] = []
+    for digest in dict.fromkeys(digests):
+        if known.get(digest, Outcome.RECEIVED) == Outcome.RECEIVED:
+            todo.append(ids[digest])
+    outcomes: dict[int, Outcome] = {}
+    for start in range(0, len(todo), PROCESS_BATCH):
+        outcomes.update(process_many(todo[start : start + PROCESS_BATCH]))
     seen: set[str] = set()
     for digest in digests:
-        if digest in seen or known.get(digest, Outcome.RECEIVED) != Outcome.RECEIVED:
+        if digest in seen or ids[digest] not in outcomes:
             yield Outcome.DUPLICATE
         else:
-            yield process(InboundMail(pk=ids[digest], outcome=Outcome.RECEIVED))
+            yield outcomes[ids[digest]]
         seen.add(digest)
 
 
@@ -158,10 +169,47 @@ def process(row: InboundMail) -> Outcome:
                 return Outcome.DUPLICATE
             return _process(locked)
     except Exception as exc:  # anything at all: the mail waits in quarantine with the reason
-        if not isinstance(exc, ValidationError | PermissionDenied):
-            log.exception("Inbound mail %s quarantined", row.pk)
-        quarantine(row, _error_text(exc))
+        _held(row, exc)
         return Outcome.QUARANTINED
+
+
+def process_many(ids: list[int]) -> dict[int, Outcome]:
+    """`process` for a batch of stored mails (an import): one transaction for them all, a
+    savepoint for each, so a mail that fails rolls back alone and is quarantined while the
+    others commit together. Search documents are written once for the batch; the automation
+    and notifications run after the commit for each mail's lines apart, as if each mail had
+    committed alone. Should the batch itself fail (its commit, the database
+    going away), each mail is processed again on its own."""
+    outcomes: dict[int, Outcome] = {}
+    failed: dict[int, Exception] = {}
+    try:
+        with transaction.atomic(), lookups.batch(), indexer.deferred():
+            rows = InboundMail.objects.select_for_update().in_bulk(ids)
+            for pk in ids:
+                separate_actions()
+                row = rows.get(pk)
+                if row is None or row.outcome not in (Outcome.RECEIVED, Outcome.QUARANTINED):
+                    outcomes[pk] = Outcome.DUPLICATE
+                    continue
+                try:
+                    with transaction.atomic():
+                        outcomes[pk] = _process(row)
+                except Exception as exc:  # held below, once the others are committed
+                    failed[pk] = exc
+                    lookups.forget_people()
+    except Exception:
+        log.exception("A batch of %s inbound mails failed; processing them one by one", len(ids))
+        return {pk: process(InboundMail(pk=pk)) for pk in ids}
+    for pk, error in failed.items():
+        _held(InboundMail(pk=pk), error)
+        outcomes[pk] = Outcome.QUARANTINED
+    return outcomes
+
+
+def _held(row: InboundMail, exc: Exception) -> None:
+    if not isinstance(exc, ValidationError | PermissionDenied):
+        log.exception("Inbound mail %s quarantined", row.pk, exc_info=exc)
+    quarantine(row, _error_text(exc))
 
 
 def quarantine(row: InboundMail, error: str, outcome: str = Outcome.QUARANTINED) -> None:
@@ -235,7 +283,7 @@ def _process(row: InboundMail) -> Outcome:
         return _finish(ctx, Outcome.BOUNCE)
     if not parsed.sender or "@" not in parsed.sender:
         raise ValidationError(_("The mail has no sender address."))
-    if BlockedSender.blocks(parsed.sender):
+    if lookups.is_blocked(parsed.sender):
         return _finish(ctx, Outcome.SPAM, error=_("The sender is blocked."))
     if row.source != Source.IMPORT and _flooding(parsed.sender):
         return _finish(ctx, Outcome.QUARANTINED, error=_("Too many mails from this sender."))

@@ -238,9 +238,3 @@ class BlockedSender(models.Model):
 
     def __str__(self) -> str:
         return self.pattern
-
-    @classmethod
-    def blocks(cls, address: str) -> bool:
-        address = address.lower()
-        domain = address.rpartition("@")[2]
-        return cls.objects.filter(pattern__in=[address, domain]).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from relaydesk.accounts.models import Organization, User
 from relaydesk.accounts.services import find_or_create_customer
+from relaydesk.mail import lookups
 
 
 def organization_for(address: str) -> Organization | None:
@@ -18,10 +19,14 @@ def organization_for(address: str) -> Organization | None:
 def customer_for(address: str, name: str = "") -> User:
     """The customer behind this address (created if new); `ValidationError` for an agent's or
     a disabled address."""
+    known = lookups.remembered(address)
+    if known is not None:
+        return known
     user = find_or_create_customer(address, name)
     if user.organization_id is None:
         organization = organization_for(user.email)
         if organization is not None:
             User.objects.filter(pk=user.pk, organization=None).update(organization=organization)
             user.organization = organization
+    lookups.remember(address, user)
     return user

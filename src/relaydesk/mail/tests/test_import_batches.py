@@ -1,0 +1,109 @@
+"""An import processes its mails in batches (one transaction, a savepoint per mail): a mail
+that fails is quarantined alone, duplicates inside a batch make one message, and the
+automation runs for each mail as if it had committed alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relaydesk.accounts.models import User
+from relaydesk.automation import services as auto
+from relaydesk.automation.models import TriggerOn
+from relaydesk.mail.models import InboundMail, Outcome
+from relaydesk.mail.tests.conftest import make_mail
+from relaydesk.mail.tests.test_import import run_import, write_mbox
+from relaydesk.search.models import SearchDocument
+from relaydesk.tickets import services
+from relaydesk.tickets.models import Message, Ticket
+
+
+def rule(admin: User, *, on: str, tag: str) -> None:
+    auto.save_trigger(
+        actor=admin,
+        trigger=None,
+        name=f"Tag {tag}",
+        on=on,
+        match="all",
+        is_active=True,
+        position=0,
+        conditions=[],
+        actions=[("add_tags", tag)],
+    )
+
+
+def tags(ticket: Ticket) -> set[str]:
+    return set(ticket.tags.values_list("name", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox", "agent")
+def test_a_failing_mail_is_quarantined_alone_and_the_rest_of_its_batch_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    mails = [
+        make_mail(sender="first@acme.test", subject="First"),
+        make_mail(sender="", subject="No sender at all"),
+        make_mail(sender="alice@example.com", subject="From an agent"),
+        # fails after its new customer was created: the customer goes with its savepoint
+        make_mail(sender="newcomer@acme.test", subject="Breaks late"),
+        make_mail(sender="newcomer@acme.test", subject="Same sender, fine"),
+        make_mail(sender="last@acme.test", subject="Last"),
+    ]
+    real = services.create_ticket
+
+    def create_ticket(**kwargs):  # a fault after the ticket and its customer were written
+        ticket = real(**kwargs)
+        if ticket.subject == "Breaks late":
+            raise RuntimeError("disk full")
+        return ticket
+
+    monkeypatch.setattr(services, "create_ticket", create_ticket)
+    summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
+
+    assert summary["created"] == 3
+    assert summary["quarantined"] == 3
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == [
+        "First",
+        "Last",
+        "Same sender, fine",
+    ]
+    held = dict(
+        InboundMail.objects.filter(outcome=Outcome.QUARANTINED).values_list("subject", "error")
+    )
+    assert held["No sender at all"] == "The mail has no sender address."
+    assert "agent" in held["From an agent"]
+    assert held["Breaks late"] == "RuntimeError: disk full"
+    assert User.objects.filter(email="newcomer@acme.test").count() == 1
+    assert SearchDocument.objects.count() == 3  # one pass for the batch, every ticket indexed
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_the_same_message_id_twice_in_one_batch_makes_one_message(tmp_path: Path):
+    first = make_mail(subject="Hello", body="One")
+    resent = first.replace(b"One", b"One, sent again")  # other bytes, same Message-ID
+    summary = run_import(write_mbox(tmp_path / "m.mbox", [first, resent, first]))
+    assert (summary["created"], summary["duplicates"]) == (1, 2)
+    assert Message.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("mailbox")
+def test_triggers_run_for_every_mail_of_a_batch_as_if_each_had_committed_alone(
+    tmp_path: Path, admin_user: User
+):
+    rule(admin_user, on=TriggerOn.CREATED, tag="new")
+    rule(admin_user, on=TriggerOn.CUSTOMER_REPLIED, tag="replied")
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    reply = make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id)
+    others = [make_mail(sender=f"c{i}@acme.test", subject=f"Other {i}") for i in range(5)]
+    summary = run_import(write_mbox(tmp_path / "m.mbox", [opening, reply, *others]))
+    assert (summary["created"], summary["threaded"]) == (6, 1)
+    for ticket in Ticket.objects.exclude(subject="Opening"):
+        assert tags(ticket) == {"new"}
+    # the opening mail's action and its reply's are two actions, in one batch's transaction
+    assert tags(Ticket.objects.get(subject="Opening")) == {"new", "replied"}
+    assert not InboundMail.objects.filter(outcome=Outcome.RECEIVED).exists()
