@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +40,7 @@ from relaydesk.mail.threading import find_thread, on_ticket
 from relaydesk.search import indexer
 from relaydesk.tickets import services
 from relaydesk.tickets.committed import separate_actions
-from relaydesk.tickets.models import Channel, Message, StatusCategory, Ticket
+from relaydesk.tickets.models import Channel, StatusCategory, Ticket
 from relaydesk.tickets.text import html_to_text, sanitize_html
 
 log = logging.getLogger(__name__)
@@ -184,19 +185,30 @@ def process_many(ids: list[int]) -> dict[int, Outcome]:
     failed: dict[int, Exception] = {}
     try:
         with transaction.atomic(), lookups.batch(), indexer.deferred():
-            rows = InboundMail.objects.select_for_update().in_bulk(ids)
+            rows = {
+                pk: row
+                for pk, row in InboundMail.objects.select_for_update().in_bulk(ids).items()
+                if row.outcome in (Outcome.RECEIVED, Outcome.QUARANTINED)
+            }
+            parsed = {pk: _parsed(row) for pk, row in rows.items()}
+            lookups.prefetch(
+                (p.message_id for p in parsed.values() if p),
+                (p.sender for p in parsed.values() if p),
+            )
             for pk in ids:
                 separate_actions()
-                row = rows.get(pk)
-                if row is None or row.outcome not in (Outcome.RECEIVED, Outcome.QUARANTINED):
+                if pk not in rows:
                     outcomes[pk] = Outcome.DUPLICATE
                     continue
                 try:
                     with transaction.atomic():
-                        outcomes[pk] = _process(row)
+                        outcomes[pk] = _process(rows[pk], parsed[pk])
                 except Exception as exc:  # held below, once the others are committed
                     failed[pk] = exc
                     lookups.forget_people()
+                else:
+                    if outcomes[pk] != Outcome.QUARANTINED:
+                        lookups.take_message_id(rows[pk].message_id)
     except Exception:
         log.exception("A batch of %s inbound mails failed; processing them one by one", len(ids))
         return {pk: process(InboundMail(pk=pk)) for pk in ids}
@@ -204,6 +216,15 @@ def process_many(ids: list[int]) -> dict[int, Outcome]:
         _held(InboundMail(pk=pk), error)
         outcomes[pk] = Outcome.QUARANTINED
     return outcomes
+
+
+def _parsed(row: InboundMail) -> ParsedMail | None:
+    """The mail parsed ahead of its batch; None when it cannot be (`_process` parses it again
+    and fails with the reason, which the quarantine keeps)."""
+    try:
+        return parse(bytes(row.raw))
+    except Exception:
+        return None
 
 
 def _held(row: InboundMail, exc: Exception) -> None:
@@ -253,27 +274,22 @@ def _finish(ctx: _Context, outcome: str, **fields: object) -> Outcome:
         mailbox=ctx.mailbox,
         error=str(fields.get("error", "")),
     )
+    InboundMail.objects.filter(pk=row.pk).update(**fields)
     for name, value in fields.items():
-        setattr(row, name, value)
-    row.save(update_fields=list(fields))
+        if not isinstance(value, Subquery):  # the first message's id, read by the UPDATE
+            setattr(row, name, value)
     return Outcome(outcome)
 
 
-def _process(row: InboundMail) -> Outcome:
-    parsed = parse(bytes(row.raw))
+def _process(row: InboundMail, parsed: ParsedMail | None = None) -> Outcome:
+    parsed = parsed or parse(bytes(row.raw))
     recipients = [
         r
         for r in (row.envelope_recipient.lower(), *parsed.delivered_to, *parsed.to, *parsed.cc)
         if r
     ]
     ctx = _Context(row, parsed, recipients, row.mailbox or mailbox_for(recipients))
-    if parsed.message_id and (
-        Message.objects.filter(message_id=parsed.message_id).exists()
-        or InboundMail.objects.filter(message_id=parsed.message_id)
-        .exclude(pk=row.pk)
-        .exclude(outcome__in=(Outcome.RECEIVED, Outcome.QUARANTINED, Outcome.DISCARDED))
-        .exists()
-    ):
+    if parsed.message_id and lookups.message_id_taken(parsed.message_id, row):
         return _finish(ctx, Outcome.DUPLICATE)
     if parsed.bounce_of:
         OutboundMail.objects.filter(message_id__in=parsed.bounce_of).update(
@@ -335,7 +351,7 @@ def _process(row: InboundMail) -> Outcome:
         ctx,
         Outcome.CREATED,
         ticket=ticket,
-        ticket_message=ticket.messages.first(),
+        ticket_message=Subquery(ticket.messages.order_by("id").values("id")[:1]),
         related_ticket=thread.ticket if thread else None,
     )
 

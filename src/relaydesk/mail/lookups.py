@@ -1,21 +1,24 @@
 """What processing a batch of mails looks up again and again, read once per batch.
 
 An import processes its mails in batches, one transaction each (`ingest.process_many`).
-Inside `batch()`, the active mailboxes, the blocked senders and the customers already seen
-are answered from memory; outside it (live intake: IMAP, SMTP, webhooks) every call reads the
-database as before. A mail that fails inside the batch rolls back to its savepoint, and
-with it any customer it created: `forget_people()` drops what may have gone with it.
+Inside `batch()`, the active mailboxes, the blocked senders, the Message-IDs already taken,
+the senders who are customers already and the organizations of their domains are answered
+from memory, read for the whole batch at once (`prefetch`); outside it (live intake: IMAP,
+SMTP, webhooks) every call reads the database as before. A mail that fails inside the batch
+rolls back to its savepoint, and with it any customer it created: `forget_people()` drops
+what may have gone with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from relaydesk.accounts.models import User
-from relaydesk.mail.models import BlockedSender, Mailbox
+from relaydesk.accounts.models import ContactEmail, Organization, User
+from relaydesk.mail.models import BlockedSender, InboundMail, Mailbox, Outcome
+from relaydesk.tickets.models import Message
 
 # More blocked patterns than this are looked up per mail rather than held in memory.
 MAX_BLOCKED_IN_MEMORY = 50_000
@@ -26,6 +29,8 @@ class _Batch:
     mailboxes: list[Mailbox] | None = None
     blocked: frozenset[str] | None = None
     people: dict[str, User] = field(default_factory=dict)
+    message_ids: set[str] = field(default_factory=set)
+    organizations: dict[str, Organization | None] = field(default_factory=dict)
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("relaydesk_mail_batch", default=None)
@@ -38,6 +43,70 @@ def batch() -> Iterator[None]:
         yield
     finally:
         _batch.reset(token)
+
+
+def prefetch(message_ids: Iterable[str], senders: Iterable[str]) -> None:
+    """Read for the whole batch what its mails will ask one by one: which Message-IDs are
+    taken, and which senders are customers already."""
+    current = _batch.get()
+    if current is None:
+        return
+    ids = [m for m in set(message_ids) if m]
+    current.message_ids.update(
+        Message.objects.filter(message_id__in=ids).values_list("message_id", flat=True)
+    )
+    current.message_ids.update(
+        InboundMail.objects.filter(message_id__in=ids)
+        .exclude(outcome__in=(Outcome.RECEIVED, Outcome.QUARANTINED, Outcome.DISCARDED))
+        .values_list("message_id", flat=True)
+    )
+    addresses = {a.strip().lower() for a in senders if a}
+    found = {
+        c.email: c.user
+        for c in ContactEmail.objects.filter(email__in=addresses).select_related("user")
+    }
+    for user in User.objects.filter(email__in=addresses - set(found)):
+        found[user.email] = user
+    for address, user in found.items():
+        if user.is_customer and user.is_active:  # agents and disabled ones: refused as ever
+            current.people[address] = user
+
+
+def message_id_taken(message_id: str, row: InboundMail) -> bool:
+    """A message already carries this Message-ID, or another processed mail does."""
+    current = _batch.get()
+    if current is not None:
+        return message_id in current.message_ids
+    return (
+        Message.objects.filter(message_id=message_id).exists()
+        or InboundMail.objects.filter(message_id=message_id)
+        .exclude(pk=row.pk)
+        .exclude(outcome__in=(Outcome.RECEIVED, Outcome.QUARANTINED, Outcome.DISCARDED))
+        .exists()
+    )
+
+
+def take_message_id(message_id: str) -> None:
+    """A mail of the batch was processed (whatever its outcome): its Message-ID is taken."""
+    current = _batch.get()
+    if current is not None and message_id:
+        current.message_ids.add(message_id)
+
+
+def organization_for(domain: str) -> Organization | None:
+    """The organization whose domains list this one."""
+    current = _batch.get()
+    if current is not None and domain in current.organizations:
+        return current.organizations[domain]
+    found = None
+    candidates = Organization.objects.filter(domains__icontains=domain).only("id", "domains")
+    for organization in candidates:
+        if domain in {d.strip().lower() for d in organization.domains.split(",")}:
+            found = organization
+            break
+    if current is not None:
+        current.organizations[domain] = found
+    return found
 
 
 def active_mailboxes() -> list[Mailbox]:
