@@ -38,6 +38,7 @@ from relaydesk.mail.people import customer_for
 from relaydesk.mail.quarantine import summary
 from relaydesk.mail.threading import find_thread, on_ticket
 from relaydesk.search import indexer
+from relaydesk.sla import receivers as sla
 from relaydesk.tickets import services
 from relaydesk.tickets.committed import separate_actions
 from relaydesk.tickets.models import Channel, StatusCategory, Ticket
@@ -177,14 +178,14 @@ def process(row: InboundMail) -> Outcome:
 def process_many(ids: list[int]) -> dict[int, Outcome]:
     """`process` for a batch of stored mails (an import): one transaction for them all, a
     savepoint for each, so a mail that fails rolls back alone and is quarantined while the
-    others commit together. Search documents are written once for the batch; the automation
-    and notifications run after the commit for each mail's lines apart, as if each mail had
-    committed alone. Should the batch itself fail (its commit, the database
-    going away), each mail is processed again on its own."""
+    others commit together. Search documents and SLA due times are written once for the
+    batch, from what it stored; the automation and notifications run after the commit for
+    each mail's lines apart, as if each mail had committed alone. Should the batch itself
+    fail (its commit, the database going away), each mail is processed again on its own."""
     outcomes: dict[int, Outcome] = {}
     failed: dict[int, Exception] = {}
     try:
-        with transaction.atomic(), lookups.batch(), indexer.deferred():
+        with transaction.atomic(), lookups.batch(), indexer.deferred(), sla.deferred():
             rows = {
                 pk: row
                 for pk, row in InboundMail.objects.select_for_update().in_bulk(ids).items()

@@ -4,6 +4,7 @@ automation runs for each mail as if it had committed alone."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from relaydesk.mail.models import InboundMail, Outcome
 from relaydesk.mail.tests.conftest import make_mail
 from relaydesk.mail.tests.test_import import run_import, write_mbox
 from relaydesk.search.models import SearchDocument
+from relaydesk.sla import engine
+from relaydesk.sla.tests.conftest import fresh_policies, policy  # noqa: F401 (fixtures)
 from relaydesk.tickets import services
 from relaydesk.tickets.models import Message, Ticket
 
@@ -107,3 +110,24 @@ def test_triggers_run_for_every_mail_of_a_batch_as_if_each_had_committed_alone(
     # the opening mail's action and its reply's are two actions, in one batch's transaction
     assert tags(Ticket.objects.get(subject="Opening")) == {"new", "replied"}
     assert not InboundMail.objects.filter(outcome=Outcome.RECEIVED).exists()
+
+
+def due_times(ticket: Ticket) -> tuple[object, ...]:
+    ticket.refresh_from_db()
+    return (ticket.first_response_due_at, ticket.next_response_due_at, ticket.resolution_due_at)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox", "policy")
+def test_sla_due_times_of_a_batch_are_those_each_mail_gets_alone(tmp_path: Path):
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    reply = make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id)
+    other = make_mail(sender="dave@acme.test", subject="Other")
+    run_import(write_mbox(tmp_path / "m.mbox", [opening, reply, other]))
+    for ticket in Ticket.objects.all():
+        stored = due_times(ticket)
+        assert stored[0] is not None
+        assert stored[0] == ticket.created_at + dt.timedelta(minutes=60)
+        engine.recompute(ticket)  # what the action's own recompute writes
+        assert due_times(ticket) == stored
