@@ -43,6 +43,7 @@ from relaydesk.tickets import services
 from relaydesk.tickets.committed import separate_actions
 from relaydesk.tickets.models import Channel, StatusCategory, Ticket
 from relaydesk.tickets.text import html_to_text, sanitize_html
+from relaydesk.webhooks import outbox as webhooks
 
 log = logging.getLogger(__name__)
 MAX_CCS = 20
@@ -185,7 +186,13 @@ def process_many(ids: list[int]) -> dict[int, Outcome]:
     outcomes: dict[int, Outcome] = {}
     failed: dict[int, Exception] = {}
     try:
-        with transaction.atomic(), lookups.batch(), indexer.deferred(), sla.deferred():
+        with (
+            transaction.atomic(),
+            lookups.batch(),
+            indexer.deferred(),
+            sla.deferred(),
+            webhooks.endpoints_read_once(),
+        ):
             rows = {
                 pk: row
                 for pk, row in InboundMail.objects.select_for_update().in_bulk(ids).items()

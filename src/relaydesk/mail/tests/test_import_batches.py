@@ -131,3 +131,19 @@ def test_sla_due_times_of_a_batch_are_those_each_mail_gets_alone(tmp_path: Path)
         assert stored[0] == ticket.created_at + dt.timedelta(minutes=60)
         engine.recompute(ticket)  # what the action's own recompute writes
         assert due_times(ticket) == stored
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_every_mail_of_a_batch_writes_its_webhook_deliveries(
+    tmp_path: Path, admin_user: User, settings
+):
+    from relaydesk.webhooks import outbox
+    from relaydesk.webhooks.models import Delivery
+
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    outbox.create_endpoint(actor=admin_user, name="CRM", url="http://127.0.0.1:9/hook")
+    mails = [make_mail(sender=f"c{i}@acme.test", subject=f"Mail {i}") for i in range(3)]
+    run_import(write_mbox(tmp_path / "m.mbox", mails))
+    created = Delivery.objects.filter(event_type="ticket.created")
+    assert sorted(d.payload["ticket"]["subject"] for d in created) == ["Mail 0", "Mail 1", "Mail 2"]
