@@ -39,7 +39,7 @@ from relaydesk.mail.quarantine import summary
 from relaydesk.mail.threading import find_thread, on_ticket
 from relaydesk.search import indexer
 from relaydesk.sla import receivers as sla
-from relaydesk.tickets import services
+from relaydesk.tickets import live, services
 from relaydesk.tickets.committed import separate_actions
 from relaydesk.tickets.models import Channel, StatusCategory, Ticket
 from relaydesk.tickets.text import html_to_text, sanitize_html
@@ -187,6 +187,7 @@ def process_many(ids: list[int]) -> dict[int, Outcome]:
     failed: dict[int, Exception] = {}
     try:
         with (
+            live.sent_together(),
             transaction.atomic(),
             lookups.batch(),
             indexer.deferred(),

@@ -4,6 +4,7 @@ automation runs for each mail as if it had committed alone."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -147,3 +148,30 @@ def test_every_mail_of_a_batch_writes_its_webhook_deliveries(
     run_import(write_mbox(tmp_path / "m.mbox", mails))
     created = Delivery.objects.filter(event_type="ticket.created")
     assert sorted(d.payload["ticket"]["subject"] for d in created) == ["Mail 0", "Mail 1", "Mail 2"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("mailbox")
+def test_an_import_tells_open_pages_of_the_tickets_it_changed(tmp_path: Path):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from relaydesk.mail import ingest
+    from relaydesk.tickets import live
+
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    ingest.receive(opening)
+    ticket = Ticket.objects.get()
+    layer = get_channel_layer()
+    page = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(live.ticket_group(ticket.pk), page)
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    reply = make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id)
+    others = [make_mail(sender=f"c{i}@acme.test", subject=f"Other {i}") for i in range(3)]
+    run_import(write_mbox(tmp_path / "m.mbox", [*others, reply]))
+
+    async def hear() -> dict[str, str]:
+        return await asyncio.wait_for(layer.receive(page), timeout=10)
+
+    heard = async_to_sync(hear)()
+    assert heard == {"type": "ticket.changed", "what": "message"}
