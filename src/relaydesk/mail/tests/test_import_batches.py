@@ -175,3 +175,20 @@ def test_an_import_tells_open_pages_of_the_tickets_it_changed(tmp_path: Path):
 
     heard = async_to_sync(hear)()
     assert heard == {"type": "ticket.changed", "what": "message"}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_blocked_senders_read_once_per_batch_still_block(tmp_path: Path):
+    from relaydesk.mail.models import BlockedSender
+
+    BlockedSender.objects.create(pattern="lottery.test")
+    BlockedSender.objects.create(pattern="pest@acme.test")
+    mails = [
+        make_mail(sender="Win <Winner@Lottery.test>", subject="Prize"),
+        make_mail(sender="pest@acme.test", subject="Again"),
+        make_mail(sender="carol@acme.test", subject="Real question"),
+    ]
+    summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
+    assert (summary["spam"], summary["created"]) == (2, 1)
+    assert list(Ticket.objects.values_list("subject", flat=True)) == ["Real question"]
