@@ -185,6 +185,7 @@ def process_many(ids: list[int]) -> dict[int, Outcome]:
     fail (its commit, the database going away), each mail is processed again on its own."""
     outcomes: dict[int, Outcome] = {}
     failed: dict[int, Exception] = {}
+    committed: list[bool] = []
     try:
         with (
             live.sent_together(),
@@ -194,6 +195,7 @@ def process_many(ids: list[int]) -> dict[int, Outcome]:
             sla.deferred(),
             webhooks.endpoints_read_once(),
         ):
+            transaction.on_commit(lambda: committed.append(True))  # the first to run
             rows = {
                 pk: row
                 for pk, row in InboundMail.objects.select_for_update().in_bulk(ids).items()
@@ -219,8 +221,10 @@ def process_many(ids: list[int]) -> dict[int, Outcome]:
                     if outcomes[pk] != Outcome.QUARANTINED:
                         lookups.take_message_id(rows[pk].message_id)
     except Exception:
-        log.exception("A batch of %s inbound mails failed; processing them one by one", len(ids))
-        return {pk: process(InboundMail(pk=pk)) for pk in ids}
+        if not committed:
+            log.exception("A batch of %s inbound mails failed; processing each alone", len(ids))
+            return {pk: process(InboundMail(pk=pk)) for pk in ids}
+        log.exception("Work after the commit of %s inbound mails failed", len(ids))
     for pk, error in failed.items():
         _held(InboundMail(pk=pk), error)
         outcomes[pk] = Outcome.QUARANTINED

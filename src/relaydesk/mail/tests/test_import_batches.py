@@ -192,3 +192,22 @@ def test_blocked_senders_read_once_per_batch_still_block(tmp_path: Path):
     summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
     assert (summary["spam"], summary["created"]) == (2, 1)
     assert list(Ticket.objects.values_list("subject", flat=True)) == ["Real question"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_a_batch_that_fails_as_a_whole_is_processed_mail_by_mail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from relaydesk.search import indexer
+
+    def broken(ids: list[int]) -> None:  # the batch's one search pass fails
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(indexer, "index_tickets", broken)
+    mails = [make_mail(sender=f"c{i}@acme.test", subject=f"Mail {i}") for i in range(4)]
+    summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
+    assert summary["created"] == 4
+    assert Ticket.objects.count() == 4
+    assert SearchDocument.objects.count() == 4  # indexed by each mail's own action
+    assert not InboundMail.objects.filter(outcome=Outcome.RECEIVED).exists()
