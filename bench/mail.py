@@ -1,6 +1,7 @@
 """Mail intake throughput: `relaydesk mail import` of a mixed mbox (new tickets, replies,
 attachments, auto-replies, several charsets) into an empty database, on SQLite and PostgreSQL.
-Reports messages per second end to end (process start to summary) and the importer's peak RSS.
+Reports messages per second end to end (process start to summary), the importer's CPU time per
+message (user + system, which the machine's load does not inflate) and its peak RSS.
 
     python -m bench.mail [--messages 10000] [--database-url postgres://...]
 """
@@ -79,6 +80,7 @@ class Result:
     backend: str
     messages: int
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
     summary: dict[str, int]
 
@@ -106,7 +108,8 @@ def measure(backend: str, url: str, mbox: Path, home: Path) -> Result:
     if status != 0:
         raise SystemExit(f"The import on {backend} failed (status {status}).")
     summary = json.loads(output)
-    return Result(backend, summary["read"], seconds, usage.ru_maxrss / 1024, summary)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Result(backend, summary["read"], seconds, cpu, usage.ru_maxrss / 1024, summary)
 
 
 def run(messages: int, pg_url: str) -> list[Result]:
@@ -125,6 +128,7 @@ def run(messages: int, pg_url: str) -> list[Result]:
         verdict = "ok" if rate_ok and r.peak_rss_mb <= RSS_TARGET_MB else "MISSED"
         print(
             f"  {r.backend:<11} {r.rate:7.0f} msg/s  {r.seconds:6.1f} s  "
+            f"CPU {r.cpu_seconds / r.messages * 1000:5.1f} ms/msg  "
             f"peak RSS {r.peak_rss_mb:5.0f} MB  {verdict}  {json.dumps(r.summary)}"
         )
     print(f"  targets: ≥{RATE_TARGET:g} msg/s on PostgreSQL, peak RSS ≤{RSS_TARGET_MB:g} MB")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from relaydesk.mail.lookups import active_mailboxes
 from relaydesk.mail.models import Mailbox
 
 _TOKEN = re.compile(
@@ -46,7 +47,7 @@ def mailbox_for(recipients: Iterable[str]) -> Mailbox | None:
     wanted = [base_address(r) for r in recipients]
     if not wanted:
         return None
-    boxes = list(Mailbox.objects.filter(is_active=True).select_related("department"))
+    boxes = active_mailboxes()
     for address in wanted:
         for box in boxes:
             if address in box.addresses:

@@ -54,6 +54,7 @@ class MailboxForm(forms.ModelForm):
             "signature",
             "language",
             "send_acknowledgement",
+            "send_conversation",
             "is_active",
             "imap_host",
             "imap_port",

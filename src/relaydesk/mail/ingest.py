@@ -16,15 +16,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import User
-from relaydesk.mail import outbound
+from relaydesk.mail import lookups, outbound
 from relaydesk.mail.addresses import base_address, mailbox_for
 from relaydesk.mail.attachments import uploads_for
 from relaydesk.mail.models import (
-    BlockedSender,
     DeliveryState,
     InboundMail,
     Mailbox,
@@ -37,9 +37,13 @@ from relaydesk.mail.parse import ParsedMail, parse
 from relaydesk.mail.people import customer_for
 from relaydesk.mail.quarantine import summary
 from relaydesk.mail.threading import find_thread, on_ticket
-from relaydesk.tickets import services
-from relaydesk.tickets.models import Channel, Message, StatusCategory, Ticket
+from relaydesk.search import indexer
+from relaydesk.sla import receivers as sla
+from relaydesk.tickets import live, services
+from relaydesk.tickets.committed import separate_actions
+from relaydesk.tickets.models import Channel, StatusCategory, Ticket
 from relaydesk.tickets.text import html_to_text, sanitize_html
+from relaydesk.webhooks import outbox as webhooks
 
 log = logging.getLogger(__name__)
 MAX_CCS = 20
@@ -83,6 +87,9 @@ def store(
 
 BATCH_MESSAGES = 200
 BATCH_BYTES = 16 * 1024 * 1024
+# Mails processed per transaction: enough to share the commits and the per-batch reads, few
+# enough that a crash or a batch that must be redone one by one costs little.
+PROCESS_BATCH = 50
 
 
 def receive_many(raws: Iterable[bytes]) -> Iterator[Outcome]:
@@ -132,12 +139,19 @@ def _receive_batch(raws: list[bytes]) -> Iterator[Outcome]:
             ignore_conflicts=True,
         )
     ids = dict(InboundMail.objects.filter(sha256__in=digests).values_list("sha256", "pk"))
+    todo: list[int] = []
+    for digest in dict.fromkeys(digests):
+        if known.get(digest, Outcome.RECEIVED) == Outcome.RECEIVED:
+            todo.append(ids[digest])
+    outcomes: dict[int, Outcome] = {}
+    for start in range(0, len(todo), PROCESS_BATCH):
+        outcomes.update(process_many(todo[start : start + PROCESS_BATCH]))
     seen: set[str] = set()
     for digest in digests:
-        if digest in seen or known.get(digest, Outcome.RECEIVED) != Outcome.RECEIVED:
+        if digest in seen or ids[digest] not in outcomes:
             yield Outcome.DUPLICATE
         else:
-            yield process(InboundMail(pk=ids[digest], outcome=Outcome.RECEIVED))
+            yield outcomes[ids[digest]]
         seen.add(digest)
 
 
@@ -158,10 +172,78 @@ def process(row: InboundMail) -> Outcome:
                 return Outcome.DUPLICATE
             return _process(locked)
     except Exception as exc:  # anything at all: the mail waits in quarantine with the reason
-        if not isinstance(exc, ValidationError | PermissionDenied):
-            log.exception("Inbound mail %s quarantined", row.pk)
-        quarantine(row, _error_text(exc))
+        _held(row, exc)
         return Outcome.QUARANTINED
+
+
+def process_many(ids: list[int]) -> dict[int, Outcome]:
+    """`process` for a batch of stored mails (an import): one transaction for them all, a
+    savepoint for each, so a mail that fails rolls back alone and is quarantined while the
+    others commit together. Search documents and SLA due times are written once for the
+    batch, from what it stored; the automation and notifications run after the commit for
+    each mail's lines apart, as if each mail had committed alone. Should the batch itself
+    fail (its commit, the database going away), each mail is processed again on its own."""
+    outcomes: dict[int, Outcome] = {}
+    failed: dict[int, Exception] = {}
+    committed: list[bool] = []
+    try:
+        with (
+            live.sent_together(),
+            transaction.atomic(),
+            lookups.batch(),
+            indexer.deferred(),
+            sla.deferred(),
+            webhooks.endpoints_read_once(),
+        ):
+            transaction.on_commit(lambda: committed.append(True))  # the first to run
+            rows = {
+                pk: row
+                for pk, row in InboundMail.objects.select_for_update().in_bulk(ids).items()
+                if row.outcome in (Outcome.RECEIVED, Outcome.QUARANTINED)
+            }
+            parsed = {pk: _parsed(row) for pk, row in rows.items()}
+            lookups.prefetch(
+                (p.message_id for p in parsed.values() if p),
+                (p.sender for p in parsed.values() if p),
+            )
+            for pk in ids:
+                separate_actions()
+                if pk not in rows:
+                    outcomes[pk] = Outcome.DUPLICATE
+                    continue
+                try:
+                    with transaction.atomic():
+                        outcomes[pk] = _process(rows[pk], parsed[pk])
+                except Exception as exc:  # held below, once the others are committed
+                    failed[pk] = exc
+                    lookups.forget_people()
+                else:
+                    if outcomes[pk] != Outcome.QUARANTINED:
+                        lookups.take_message_id(rows[pk].message_id)
+    except Exception:
+        if not committed:
+            log.exception("A batch of %s inbound mails failed; processing each alone", len(ids))
+            return {pk: process(InboundMail(pk=pk)) for pk in ids}
+        log.exception("Work after the commit of %s inbound mails failed", len(ids))
+    for pk, error in failed.items():
+        _held(InboundMail(pk=pk), error)
+        outcomes[pk] = Outcome.QUARANTINED
+    return outcomes
+
+
+def _parsed(row: InboundMail) -> ParsedMail | None:
+    """The mail parsed ahead of its batch; None when it cannot be (`_process` parses it again
+    and fails with the reason, which the quarantine keeps)."""
+    try:
+        return parse(bytes(row.raw))
+    except Exception:
+        return None
+
+
+def _held(row: InboundMail, exc: Exception) -> None:
+    if not isinstance(exc, ValidationError | PermissionDenied):
+        log.exception("Inbound mail %s quarantined", row.pk, exc_info=exc)
+    quarantine(row, _error_text(exc))
 
 
 def quarantine(row: InboundMail, error: str, outcome: str = Outcome.QUARANTINED) -> None:
@@ -205,27 +287,22 @@ def _finish(ctx: _Context, outcome: str, **fields: object) -> Outcome:
         mailbox=ctx.mailbox,
         error=str(fields.get("error", "")),
     )
+    InboundMail.objects.filter(pk=row.pk).update(**fields)
     for name, value in fields.items():
-        setattr(row, name, value)
-    row.save(update_fields=list(fields))
+        if not isinstance(value, Subquery):  # the first message's id, read by the UPDATE
+            setattr(row, name, value)
     return Outcome(outcome)
 
 
-def _process(row: InboundMail) -> Outcome:
-    parsed = parse(bytes(row.raw))
+def _process(row: InboundMail, parsed: ParsedMail | None = None) -> Outcome:
+    parsed = parsed or parse(bytes(row.raw))
     recipients = [
         r
         for r in (row.envelope_recipient.lower(), *parsed.delivered_to, *parsed.to, *parsed.cc)
         if r
     ]
     ctx = _Context(row, parsed, recipients, row.mailbox or mailbox_for(recipients))
-    if parsed.message_id and (
-        Message.objects.filter(message_id=parsed.message_id).exists()
-        or InboundMail.objects.filter(message_id=parsed.message_id)
-        .exclude(pk=row.pk)
-        .exclude(outcome__in=(Outcome.RECEIVED, Outcome.QUARANTINED, Outcome.DISCARDED))
-        .exists()
-    ):
+    if parsed.message_id and lookups.message_id_taken(parsed.message_id, row):
         return _finish(ctx, Outcome.DUPLICATE)
     if parsed.bounce_of:
         OutboundMail.objects.filter(message_id__in=parsed.bounce_of).update(
@@ -235,7 +312,7 @@ def _process(row: InboundMail) -> Outcome:
         return _finish(ctx, Outcome.BOUNCE)
     if not parsed.sender or "@" not in parsed.sender:
         raise ValidationError(_("The mail has no sender address."))
-    if BlockedSender.blocks(parsed.sender):
+    if lookups.is_blocked(parsed.sender):
         return _finish(ctx, Outcome.SPAM, error=_("The sender is blocked."))
     if row.source != Source.IMPORT and _flooding(parsed.sender):
         return _finish(ctx, Outcome.QUARANTINED, error=_("Too many mails from this sender."))
@@ -287,7 +364,7 @@ def _process(row: InboundMail) -> Outcome:
         ctx,
         Outcome.CREATED,
         ticket=ticket,
-        ticket_message=ticket.messages.first(),
+        ticket_message=Subquery(ticket.messages.order_by("id").values("id")[:1]),
         related_ticket=thread.ticket if thread else None,
     )
 

@@ -42,6 +42,14 @@ class Mailbox(models.Model):
     signature = models.TextField(_("signature"), blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
     send_acknowledgement = models.BooleanField(_("acknowledge new tickets"), default=True)
+    send_conversation = models.BooleanField(
+        _("copy the conversation in replies"),
+        default=False,
+        help_text=_(
+            "Each reply mailed to the customer also quotes the earlier public conversation, "
+            "newest first (never internal notes)."
+        ),
+    )
     imap_host = models.CharField(_("IMAP host"), max_length=200, blank=True)
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
     imap_ssl = models.BooleanField(_("IMAP over TLS"), default=True)
@@ -238,9 +246,3 @@ class BlockedSender(models.Model):
 
     def __str__(self) -> str:
         return self.pattern
-
-    @classmethod
-    def blocks(cls, address: str) -> bool:
-        address = address.lower()
-        domain = address.rpartition("@")[2]
-        return cls.objects.filter(pattern__in=[address, domain]).exists()

@@ -28,6 +28,7 @@ from relaydesk.tickets.models import PUBLIC_MESSAGE_KINDS, Message, MessageKind,
 
 MAX_ATTEMPTS = 5
 MAX_REFERENCES = 20
+MAX_QUOTED = 50  # earlier messages quoted in a reply (the mailbox's conversation copy)
 
 
 def mailbox_of(ticket: Ticket) -> Mailbox | None:
@@ -76,18 +77,60 @@ def _language(ticket: Ticket, mailbox: Mailbox) -> str:
     return ticket.language or mailbox.language or ticket.requester.language
 
 
+def earlier_conversation(message: Message) -> list[Message]:
+    """The public messages before this one, newest first: at most MAX_QUOTED + 1 (one more
+    than is quoted tells that there were more). Internal notes and system lines never."""
+    return list(
+        Message.objects.filter(
+            ticket_id=message.ticket_id,
+            kind__in=PUBLIC_MESSAGE_KINDS,
+            created_at__lte=message.created_at,
+        )
+        .exclude(pk=message.pk)
+        .select_related("author")
+        .order_by("-created_at", "-id")[: MAX_QUOTED + 1]
+    )
+
+
+def _quoted(conversation: list[Message], mailbox: Mailbox) -> list[dict[str, object]]:
+    team = mailbox.sender_name or mailbox.name
+    return [
+        {
+            "who": m.author.display_name if m.author is not None else team,
+            "when": m.created_at,
+            "text": m.body_text.strip(),
+            "quoted": "\n".join(f"> {line}".rstrip() for line in m.body_text.strip().splitlines()),
+        }
+        for m in conversation[:MAX_QUOTED]
+    ]
+
+
 def _composed(
-    ticket: Ticket, *, mailbox: Mailbox, purpose: str, message: Message | None = None
+    ticket: Ticket,
+    *,
+    mailbox: Mailbox,
+    purpose: str,
+    message: Message | None = None,
+    conversation: list[Message] | None = None,
 ) -> tuple[str, str]:
     """The text and HTML of an automatic mail from its template (`relaydesk.mailtemplates`),
-    with the mailbox's signature and the thread's footer."""
+    with the mailbox's signature and the thread's footer, then the earlier `conversation`
+    quoted (newest first) when there is one."""
     from relaydesk.mailtemplates.compose import compose
 
     language = _language(ticket, mailbox)
-    context = {"ticket": ticket, "mailbox": mailbox}
-    with translation.override(language):
+    context = {
+        "ticket": ticket,
+        "mailbox": mailbox,
+        "conversation": _quoted(conversation or [], mailbox),
+        "more": len(conversation or []) > MAX_QUOTED,
+    }
+    with translation.override(language), timezone.override(ticket.requester.timezone or "UTC"):
         footer_text = render_to_string("mail/_footer.txt", context)
         footer_html = render_to_string("mail/_footer.html", context)
+        if conversation:
+            footer_text += render_to_string("mail/_conversation.txt", context)
+            footer_html += render_to_string("mail/_conversation.html", context)
     composed = compose(
         purpose,
         language=language,
@@ -172,7 +215,8 @@ def _header_addresses(message: Message, name: str) -> list[str]:
 
 def queue_reply(message: Message, *, mailbox: Mailbox) -> OutboundMail:
     """An agent's public reply, from the mailbox address under the agent's name, to the
-    requester, the ticket's CCs and the copies the agent added (`Cc`, `Bcc` on the message)."""
+    requester, the ticket's CCs and the copies the agent added (`Cc`, `Bcc` on the message);
+    with the earlier public conversation quoted when the mailbox sends a copy of it."""
     author = message.author
     team = mailbox.sender_name or mailbox.name
     name = f"{author.display_name} ({team})" if author is not None else team
@@ -184,7 +228,13 @@ def queue_reply(message: Message, *, mailbox: Mailbox) -> OutboundMail:
         mailbox=mailbox,
         purpose="reply",
         sender_name=name,
-        content=_composed(message.ticket, mailbox=mailbox, purpose="reply", message=message),
+        content=_composed(
+            message.ticket,
+            mailbox=mailbox,
+            purpose="reply",
+            message=message,
+            conversation=earlier_conversation(message) if mailbox.send_conversation else None,
+        ),
         message=message,
         cc=[a for a in dict.fromkeys(cc) if a.lower() != requester],
         bcc=[a for a in dict.fromkeys(bcc) if a.lower() != requester and a not in cc],

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from relaydesk.accounts.models import Organization, User
+from relaydesk.accounts.models import User
 from relaydesk.accounts.services import find_or_create_customer
-
-
-def organization_for(address: str) -> Organization | None:
-    domain = address.rpartition("@")[2].lower()
-    candidates = Organization.objects.filter(domains__icontains=domain).only("id", "domains")
-    for organization in candidates:
-        if domain in {d.strip().lower() for d in organization.domains.split(",")}:
-            return organization
-    return None
+from relaydesk.mail import lookups
 
 
 def customer_for(address: str, name: str = "") -> User:
     """The customer behind this address (created if new); `ValidationError` for an agent's or
     a disabled address."""
-    user = find_or_create_customer(address, name)
+    user = lookups.remembered(address) or find_or_create_customer(address, name)
     if user.organization_id is None:
-        organization = organization_for(user.email)
+        organization = lookups.organization_for(user.email.rpartition("@")[2])
         if organization is not None:
             User.objects.filter(pk=user.pk, organization=None).update(organization=organization)
             user.organization = organization
+    lookups.remember(address, user)
     return user

@@ -42,9 +42,13 @@ def _final(ticket: Ticket | None) -> Ticket | None:
 def find_thread(parsed: ParsedMail, recipients: list[str]) -> Thread | None:
     ids = [*parsed.in_reply_to, *reversed(parsed.references)]
     if ids:
-        message = Message.objects.filter(message_id__in=ids).order_by("-id").first()
-        outbound = OutboundMail.objects.filter(message_id__in=ids).order_by("-id").first()
-        ticket = (message.ticket if message else None) or (outbound.ticket if outbound else None)
+        found = Message.objects.filter(message_id__in=ids).select_related("ticket")
+        message = found.order_by("-id").first()
+        ticket = message.ticket if message else None
+        if ticket is None:
+            sent = OutboundMail.objects.filter(message_id__in=ids).select_related("ticket")
+            outbound = sent.order_by("-id").first()
+            ticket = outbound.ticket if outbound else None
         if ticket is not None:
             return Thread(_final(ticket) or ticket, signed=False)
     number = _subject_number(parsed.subject)

@@ -15,7 +15,7 @@ from relaydesk.mail import ingest
 from relaydesk.mail.forward import forward as forward_ticket
 from relaydesk.mail.models import InboundMail, Outcome
 from relaydesk.mail.quarantine import held, raw_headers
-from relaydesk.mail.spam import mark_spam
+from relaydesk.mail.spam import ADDRESS, mark_spam
 
 MAX_FIELD = 2000
 MAX_NOTE = 20_000
@@ -27,9 +27,14 @@ QUARANTINE_PAGE = 50
 def spam(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_or_404(request, number)
     try:
-        blocked = mark_spam(ticket, actor=desk_user(request))
+        blocked = mark_spam(
+            ticket, actor=desk_user(request), block=request.POST.get("block", ADDRESS)[:20]
+        )
     except PermissionDenied as error:
         return forbidden(request, error)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("desk:ticket", number=number)
     messages.success(
         request, _("Marked as spam; mail from %(sender)s is now blocked.") % {"sender": blocked}
     )

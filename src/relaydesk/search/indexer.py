@@ -9,6 +9,9 @@ documents of existing tickets in bulk (`relaydesk searchindex`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection
@@ -78,7 +81,38 @@ def on_event(sender: Any, *, event: TicketEvent, ticket: Ticket, **kwargs: Any) 
     if event.kind in (EventKind.CREATED, EventKind.MESSAGE) or (
         event.kind == EventKind.FIELD and event.field in _TEXT_FIELDS
     ):
-        index_ticket(ticket)
+        waiting = _deferred.get()
+        if waiting is None:
+            index_ticket(ticket)
+        else:
+            waiting.add(ticket.pk)
+
+
+_deferred: ContextVar[set[int] | None] = ContextVar("relaydesk_search_deferred", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Inside, the documents of the tickets whose text changed are written once, when the
+    block ends without an error (still in the caller's transaction): an import's batch of
+    mails is indexed by one statement on PostgreSQL instead of three per mail."""
+    waiting: set[int] = set()
+    token = _deferred.set(waiting)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    index_tickets(sorted(waiting))
+
+
+def index_tickets(ids: list[int]) -> None:
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        _index_postgresql("t.id = ANY(%s)", [ids])
+    else:
+        for ticket in Ticket.objects.filter(pk__in=ids).select_related("requester", "organization"):
+            index_ticket(ticket)
 
 
 def rebuild(*, batch: int = 20_000) -> int:
@@ -92,14 +126,14 @@ def rebuild(*, batch: int = 20_000) -> int:
         if not ids:
             return done
         if connection.vendor == "postgresql":
-            _rebuild_postgresql(ids[0], ids[-1])
+            _index_postgresql("t.id BETWEEN %s AND %s", [ids[0], ids[-1]])
         else:
             for ticket in Ticket.objects.filter(pk__in=ids):
                 index_ticket(ticket)
         last, done = ids[-1], done + len(ids)
 
 
-def _rebuild_postgresql(first: int, last: int) -> None:
+def _index_postgresql(where: str, params: list[Any]) -> None:
     configs = " ".join(f"WHEN '{code}' THEN '{name}'" for code, name in CONFIGS.items())
     control = r"'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]'"
     text = f"left(regexp_replace(%s, {control}, ' ', 'g'), {MAX_TEXT})"
@@ -126,9 +160,9 @@ def _rebuild_postgresql(first: int, last: int) -> None:
         JOIN tickets_message msg ON msg.id = a.message_id WHERE msg.ticket_id = t.id
       ) x
     ) m ON true
-    WHERE t.id BETWEEN %s AND %s
+    WHERE {where}
     ON CONFLICT (ticket_id) DO UPDATE SET config = EXCLUDED.config, title = EXCLUDED.title,
       public_text = EXCLUDED.public_text, note_text = EXCLUDED.note_text
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [first, last])
+        cursor.execute(sql, params)

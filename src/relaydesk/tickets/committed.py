@@ -17,6 +17,15 @@ from django.db import connection, transaction
 
 from relaydesk.tickets.models import Ticket, TicketEvent
 
+_collectors: list[LineCollector[Any]] = []
+
+
+def separate_actions() -> None:
+    """Several independent actions in one transaction (an import's batch of mails): what each
+    wrote is handed over on its own after commit, as if each had committed alone."""
+    for collector in _collectors:
+        collector.separate()
+
 
 class Entry(Protocol):
     """What a collector keeps per ticket: the line ids, and the callback queued for them."""
@@ -33,6 +42,7 @@ class LineCollector[E: Entry]:
         self._new_entry = new_entry
         self._flush = flush
         self._local = threading.local()
+        _collectors.append(self)
 
     def _pending(self) -> dict[int, Any]:
         if not hasattr(self._local, "pending"):
@@ -56,6 +66,10 @@ class LineCollector[E: Entry]:
         pending = self._pending()
         if pending.get(ticket_id) is entry:
             del pending[ticket_id]
+
+    def separate(self) -> None:
+        """Lines from now on are flushed apart from the lines before (still after commit)."""
+        self._pending().clear()
 
     @staticmethod
     def _still_queued(entry: Entry) -> bool:

@@ -8,6 +8,9 @@ import datetime
 import json
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -76,8 +79,25 @@ def on_event(sender: Any, *, event: TicketEvent, ticket: Ticket, **kwargs: Any) 
     queue(endpoints, event_type, payload_for(event, _with_relations(ticket), event_type))
 
 
+_batch_endpoints: ContextVar[list[Endpoint] | None] = ContextVar(
+    "relaydesk_webhooks_batch", default=None
+)
+
+
+@contextmanager
+def endpoints_read_once() -> Iterator[None]:
+    """Inside, the active endpoints are read once (an import's batch of mails, in one
+    transaction) rather than at every history line."""
+    token = _batch_endpoints.set(list(Endpoint.objects.filter(is_active=True)))
+    try:
+        yield
+    finally:
+        _batch_endpoints.reset(token)
+
+
 def _active_endpoints() -> list[Endpoint]:
-    return list(Endpoint.objects.filter(is_active=True))
+    cached = _batch_endpoints.get()
+    return cached if cached is not None else list(Endpoint.objects.filter(is_active=True))
 
 
 def _with_relations(ticket: Ticket) -> Ticket:

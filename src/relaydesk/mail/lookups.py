@@ -1,0 +1,156 @@
+"""What processing a batch of mails looks up again and again, read once per batch.
+
+An import processes its mails in batches, one transaction each (`ingest.process_many`).
+Inside `batch()`, the active mailboxes, the blocked senders, the Message-IDs already taken,
+the senders who are customers already and the organizations of their domains are answered
+from memory, read for the whole batch at once (`prefetch`); outside it (live intake: IMAP,
+SMTP, webhooks) every call reads the database as before. A mail that fails inside the batch
+rolls back to its savepoint, and with it any customer it created: `forget_people()` drops
+what may have gone with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from relaydesk.accounts.models import ContactEmail, Organization, User
+from relaydesk.mail.models import BlockedSender, InboundMail, Mailbox, Outcome
+from relaydesk.tickets.models import Message
+
+# More blocked patterns than this are looked up per mail rather than held in memory.
+MAX_BLOCKED_IN_MEMORY = 50_000
+
+
+@dataclass
+class _Batch:
+    mailboxes: list[Mailbox] | None = None
+    blocked: frozenset[str] | None = None
+    people: dict[str, User] = field(default_factory=dict)
+    message_ids: set[str] = field(default_factory=set)
+    organizations: dict[str, Organization | None] = field(default_factory=dict)
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("relaydesk_mail_batch", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    token = _batch.set(_Batch())
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def prefetch(message_ids: Iterable[str], senders: Iterable[str]) -> None:
+    """Read for the whole batch what its mails will ask one by one: which Message-IDs are
+    taken, and which senders are customers already."""
+    current = _batch.get()
+    if current is None:
+        return
+    ids = [m for m in set(message_ids) if m]
+    current.message_ids.update(
+        Message.objects.filter(message_id__in=ids).values_list("message_id", flat=True)
+    )
+    current.message_ids.update(
+        InboundMail.objects.filter(message_id__in=ids)
+        .exclude(outcome__in=(Outcome.RECEIVED, Outcome.QUARANTINED, Outcome.DISCARDED))
+        .values_list("message_id", flat=True)
+    )
+    addresses = {a.strip().lower() for a in senders if a}
+    found = {
+        c.email: c.user
+        for c in ContactEmail.objects.filter(email__in=addresses).select_related("user")
+    }
+    for user in User.objects.filter(email__in=addresses - set(found)):
+        found[user.email] = user
+    for address, user in found.items():
+        if user.is_customer and user.is_active:  # agents and disabled ones: refused as ever
+            current.people[address] = user
+
+
+def message_id_taken(message_id: str, row: InboundMail) -> bool:
+    """A message already carries this Message-ID, or another processed mail does."""
+    current = _batch.get()
+    if current is not None:
+        return message_id in current.message_ids
+    return (
+        Message.objects.filter(message_id=message_id).exists()
+        or InboundMail.objects.filter(message_id=message_id)
+        .exclude(pk=row.pk)
+        .exclude(outcome__in=(Outcome.RECEIVED, Outcome.QUARANTINED, Outcome.DISCARDED))
+        .exists()
+    )
+
+
+def take_message_id(message_id: str) -> None:
+    """A mail of the batch was processed (whatever its outcome): its Message-ID is taken."""
+    current = _batch.get()
+    if current is not None and message_id:
+        current.message_ids.add(message_id)
+
+
+def organization_for(domain: str) -> Organization | None:
+    """The organization whose domains list this one."""
+    current = _batch.get()
+    if current is not None and domain in current.organizations:
+        return current.organizations[domain]
+    found = None
+    candidates = Organization.objects.filter(domains__icontains=domain).only("id", "domains")
+    for organization in candidates:
+        if domain in {d.strip().lower() for d in organization.domains.split(",")}:
+            found = organization
+            break
+    if current is not None:
+        current.organizations[domain] = found
+    return found
+
+
+def active_mailboxes() -> list[Mailbox]:
+    current = _batch.get()
+    if current is not None and current.mailboxes is not None:
+        return current.mailboxes
+    boxes = list(Mailbox.objects.filter(is_active=True).select_related("department"))
+    if current is not None:
+        current.mailboxes = boxes
+    return boxes
+
+
+def is_blocked(address: str) -> bool:
+    """Mail from this address, or its domain, is spam (admin → Blocked senders)."""
+    address = address.lower()
+    candidates = {address, address.rpartition("@")[2]}
+    current = _batch.get()
+    if current is None:
+        return BlockedSender.objects.filter(pattern__in=candidates).exists()
+    if current.blocked is None:
+        patterns = list(
+            BlockedSender.objects.values_list("pattern", flat=True)[: MAX_BLOCKED_IN_MEMORY + 1]
+        )
+        if len(patterns) > MAX_BLOCKED_IN_MEMORY:
+            return BlockedSender.objects.filter(pattern__in=candidates).exists()
+        current.blocked = frozenset(p.lower() for p in patterns)
+    return not current.blocked.isdisjoint(candidates)
+
+
+def remembered(address: str) -> User | None:
+    """The customer this batch already found or created for the address."""
+    current = _batch.get()
+    return current.people.get(address.strip().lower()) if current is not None else None
+
+
+def remember(address: str, user: User) -> None:
+    current = _batch.get()
+    if current is not None:
+        current.people[address.strip().lower()] = user
+
+
+def forget_people() -> None:
+    """After a rolled-back mail: the customers it created (or joined to an organization) may
+    be gone with it."""
+    current = _batch.get()
+    if current is not None:
+        current.people.clear()

@@ -1,0 +1,213 @@
+"""An import processes its mails in batches (one transaction, a savepoint per mail): a mail
+that fails is quarantined alone, duplicates inside a batch make one message, and the
+automation runs for each mail as if it had committed alone."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from relaydesk.accounts.models import User
+from relaydesk.automation import services as auto
+from relaydesk.automation.models import TriggerOn
+from relaydesk.mail.models import InboundMail, Outcome
+from relaydesk.mail.tests.conftest import make_mail
+from relaydesk.mail.tests.test_import import run_import, write_mbox
+from relaydesk.search.models import SearchDocument
+from relaydesk.sla import engine
+from relaydesk.sla.tests.conftest import fresh_policies, policy  # noqa: F401 (fixtures)
+from relaydesk.tickets import services
+from relaydesk.tickets.models import Message, Ticket
+
+
+def rule(admin: User, *, on: str, tag: str) -> None:
+    auto.save_trigger(
+        actor=admin,
+        trigger=None,
+        name=f"Tag {tag}",
+        on=on,
+        match="all",
+        is_active=True,
+        position=0,
+        conditions=[],
+        actions=[("add_tags", tag)],
+    )
+
+
+def tags(ticket: Ticket) -> set[str]:
+    return set(ticket.tags.values_list("name", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox", "agent")
+def test_a_failing_mail_is_quarantined_alone_and_the_rest_of_its_batch_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    mails = [
+        make_mail(sender="first@acme.test", subject="First"),
+        make_mail(sender="", subject="No sender at all"),
+        make_mail(sender="alice@example.com", subject="From an agent"),
+        # fails after its new customer was created: the customer goes with its savepoint
+        make_mail(sender="newcomer@acme.test", subject="Breaks late"),
+        make_mail(sender="newcomer@acme.test", subject="Same sender, fine"),
+        make_mail(sender="last@acme.test", subject="Last"),
+    ]
+    real = services.create_ticket
+
+    def create_ticket(**kwargs):  # a fault after the ticket and its customer were written
+        ticket = real(**kwargs)
+        if ticket.subject == "Breaks late":
+            raise RuntimeError("disk full")
+        return ticket
+
+    monkeypatch.setattr(services, "create_ticket", create_ticket)
+    summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
+
+    assert summary["created"] == 3
+    assert summary["quarantined"] == 3
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == [
+        "First",
+        "Last",
+        "Same sender, fine",
+    ]
+    held = dict(
+        InboundMail.objects.filter(outcome=Outcome.QUARANTINED).values_list("subject", "error")
+    )
+    assert held["No sender at all"] == "The mail has no sender address."
+    assert "agent" in held["From an agent"]
+    assert held["Breaks late"] == "RuntimeError: disk full"
+    assert User.objects.filter(email="newcomer@acme.test").count() == 1
+    assert SearchDocument.objects.count() == 3  # one pass for the batch, every ticket indexed
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_the_same_message_id_twice_in_one_batch_makes_one_message(tmp_path: Path):
+    first = make_mail(subject="Hello", body="One")
+    resent = first.replace(b"One", b"One, sent again")  # other bytes, same Message-ID
+    summary = run_import(write_mbox(tmp_path / "m.mbox", [first, resent, first]))
+    assert (summary["created"], summary["duplicates"]) == (1, 2)
+    assert Message.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("mailbox")
+def test_triggers_run_for_every_mail_of_a_batch_as_if_each_had_committed_alone(
+    tmp_path: Path, admin_user: User
+):
+    rule(admin_user, on=TriggerOn.CREATED, tag="new")
+    rule(admin_user, on=TriggerOn.CUSTOMER_REPLIED, tag="replied")
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    reply = make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id)
+    others = [make_mail(sender=f"c{i}@acme.test", subject=f"Other {i}") for i in range(5)]
+    summary = run_import(write_mbox(tmp_path / "m.mbox", [opening, reply, *others]))
+    assert (summary["created"], summary["threaded"]) == (6, 1)
+    for ticket in Ticket.objects.exclude(subject="Opening"):
+        assert tags(ticket) == {"new"}
+    # the opening mail's action and its reply's are two actions, in one batch's transaction
+    assert tags(Ticket.objects.get(subject="Opening")) == {"new", "replied"}
+    assert not InboundMail.objects.filter(outcome=Outcome.RECEIVED).exists()
+
+
+def due_times(ticket: Ticket) -> tuple[object, ...]:
+    ticket.refresh_from_db()
+    return (ticket.first_response_due_at, ticket.next_response_due_at, ticket.resolution_due_at)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox", "policy")
+def test_sla_due_times_of_a_batch_are_those_each_mail_gets_alone(tmp_path: Path):
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    reply = make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id)
+    other = make_mail(sender="dave@acme.test", subject="Other")
+    run_import(write_mbox(tmp_path / "m.mbox", [opening, reply, other]))
+    for ticket in Ticket.objects.all():
+        stored = due_times(ticket)
+        assert stored[0] is not None
+        assert stored[0] == ticket.created_at + dt.timedelta(minutes=60)
+        engine.recompute(ticket)  # what the action's own recompute writes
+        assert due_times(ticket) == stored
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_every_mail_of_a_batch_writes_its_webhook_deliveries(
+    tmp_path: Path, admin_user: User, settings
+):
+    from relaydesk.webhooks import outbox
+    from relaydesk.webhooks.models import Delivery
+
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    outbox.create_endpoint(actor=admin_user, name="CRM", url="http://127.0.0.1:9/hook")
+    mails = [make_mail(sender=f"c{i}@acme.test", subject=f"Mail {i}") for i in range(3)]
+    run_import(write_mbox(tmp_path / "m.mbox", mails))
+    created = Delivery.objects.filter(event_type="ticket.created")
+    assert sorted(d.payload["ticket"]["subject"] for d in created) == ["Mail 0", "Mail 1", "Mail 2"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("mailbox")
+def test_an_import_tells_open_pages_of_the_tickets_it_changed(tmp_path: Path):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from relaydesk.mail import ingest
+    from relaydesk.tickets import live
+
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    ingest.receive(opening)
+    ticket = Ticket.objects.get()
+    layer = get_channel_layer()
+    page = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(live.ticket_group(ticket.pk), page)
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    reply = make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id)
+    others = [make_mail(sender=f"c{i}@acme.test", subject=f"Other {i}") for i in range(3)]
+    run_import(write_mbox(tmp_path / "m.mbox", [*others, reply]))
+
+    async def hear() -> dict[str, str]:
+        return await asyncio.wait_for(layer.receive(page), timeout=10)
+
+    heard = async_to_sync(hear)()
+    assert heard == {"type": "ticket.changed", "what": "message"}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_blocked_senders_read_once_per_batch_still_block(tmp_path: Path):
+    from relaydesk.mail.models import BlockedSender
+
+    BlockedSender.objects.create(pattern="lottery.test")
+    BlockedSender.objects.create(pattern="pest@acme.test")
+    mails = [
+        make_mail(sender="Win <Winner@Lottery.test>", subject="Prize"),
+        make_mail(sender="pest@acme.test", subject="Again"),
+        make_mail(sender="carol@acme.test", subject="Real question"),
+    ]
+    summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
+    assert (summary["spam"], summary["created"]) == (2, 1)
+    assert list(Ticket.objects.values_list("subject", flat=True)) == ["Real question"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_a_batch_that_fails_as_a_whole_is_processed_mail_by_mail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from relaydesk.search import indexer
+
+    def broken(ids: list[int]) -> None:  # the batch's one search pass fails
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(indexer, "index_tickets", broken)
+    mails = [make_mail(sender=f"c{i}@acme.test", subject=f"Mail {i}") for i in range(4)]
+    summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
+    assert summary["created"] == 4
+    assert Ticket.objects.count() == 4
+    assert SearchDocument.objects.count() == 4  # indexed by each mail's own action
+    assert not InboundMail.objects.filter(outcome=Outcome.RECEIVED).exists()
