@@ -14,7 +14,7 @@ import re
 import time
 from typing import Any, Protocol
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Expression, F, FloatField, Func, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 
@@ -22,6 +22,7 @@ START, STOP = "\x02", "\x03"
 _WORD = re.compile(r"[^\W_]+")
 _PHRASE = re.compile(r'"([^"]*)"')
 MIN_PREFIX = 3  # a shorter word is matched whole: "a:*" would touch every document
+BITMAP_MEMORY = "32MB"  # work_mem of the index query (see few_matches)
 SNIPPET_TEXT = 4000  # characters of a document's text searched for its snippet
 
 
@@ -219,7 +220,11 @@ class PostgreSQLBackend:
             f"SELECT ticket_id FROM search_searchdocument WHERE {vectors}"  # noqa: S608 (fixed SQL)
             " UNION SELECT ticket_id FROM search_searchdocument WHERE %s <%% title LIMIT %s"
         )
-        with connection.cursor() as cursor:
+        # Room for exact bitmaps: a prefix term ("mobile:*") gathers every matching lexeme's
+        # rows into one bitmap, which turns lossy at the default 4 MB and makes PostgreSQL
+        # re-read three times as many documents (895 -> 253 ms at 1,000,000).
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{BITMAP_MEMORY}'")
             cursor.execute(sql, [*[query] * len(columns), text, cap + 1])
             ids = [row[0] for row in cursor.fetchall()]
         return ids if len(ids) <= cap else None
