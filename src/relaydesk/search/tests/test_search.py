@@ -187,3 +187,78 @@ def test_rare_words_come_from_the_index_and_common_ones_from_the_walk(
     assert len(found(agent, "please", size=200)) == len(tickets) + 1
     monkeypatch.setattr(service, "FEW_MATCHES", 0)  # too many for the index path: the walk
     assert found(agent, "zanzibarite") == [rare.pk]
+
+
+def test_an_email_finds_the_contact_by_a_further_address(agent, other_agent, customer, open_ticket):
+    from relaydesk.accounts.models import ContactEmail
+
+    ticket = open_ticket("Mailed", "Body.")
+    ContactEmail.objects.create(user=customer, email="carol.private@home.test")
+    results = service.search(agent, "Carol.Private@home.test")
+    assert results.contacts == [customer]
+    assert service.search(agent, customer.email).contacts == [customer]
+    assert (
+        service.search(other_agent, "carol.private@home.test").contacts == []
+    )  # no visible ticket
+    assert [t.pk for t in service.search(agent, customer.email).page.tickets] == [ticket.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="column statistics")
+def test_common_words_seldom_together_come_from_the_index(
+    agent, other_agent, open_ticket, monkeypatch
+):
+    """Each word in half the documents, both in a few: the planner's estimate of the AND is
+    small, so the ids come from the GIN indexes; the results are those of the walk."""
+    from relaydesk.search import backends
+
+    for n in range(40):
+        open_ticket(f"Alpha {n}", "An alphabet question.")
+        open_ticket(f"Beta {n}", "A betatron question.")
+    both = [open_ticket(f"Both {n}", "Alphabet and betatron.") for n in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    monkeypatch.setattr(backends, "_common", (0.0, frozenset()))
+    engine = backends.backend()
+    assert engine.few_matches("alphabet", notes=True, cap=30) is None  # common alone: walk
+    assert sorted(engine.few_matches("alphabet betatron", notes=True, cap=30)) == sorted(
+        t.pk for t in both
+    )
+    expected = {t.pk for t in both}
+    for sort in ("relevance", "date"):
+        assert set(found(agent, "alphabet betatron", sort=sort)) == expected
+        assert found(other_agent, "alphabet betatron", sort=sort) == []
+    monkeypatch.setattr(service, "FEW_MATCHES", 0)  # the walk finds the same
+    assert set(found(agent, "alphabet betatron")) == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ts_headline's bounded text")
+def test_a_snippet_comes_from_the_start_of_a_long_document(agent, open_ticket, monkeypatch):
+    from relaydesk.search import backends
+
+    monkeypatch.setattr(backends, "SNIPPET_TEXT", 200)
+    early = open_ticket("Early", "The toaster is broken. " + "Filler words. " * 40)
+    late = open_ticket("Late", "Filler words. " * 40 + "The toaster is broken.")
+    results = service.search(agent, "toaster")
+    assert {t.pk for t in results.page.tickets} == {early.pk, late.pk}  # both still match
+    assert "<mark>toaster</mark>" in results.snippets[early.pk]
+    assert late.pk not in results.snippets
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN storage parameters")
+def test_search_gin_indexes_keep_a_short_pending_list(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN"
+            " ('search_public_vector', 'search_note_vector', 'search_title_trgm')"
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == 3
+    assert all(o == ["gin_pending_list_limit=256"] for o in options.values())
+
+
+def test_alternatives_split_a_tsquery_at_its_top_level_ors():
+    from relaydesk.search.backends import alternatives
+
+    query = "'refund' & 'mobil' | 'refund' & 'mobil' | ( 'a' | 'b' ) & 'c' | 'it''s | x'"
+    assert alternatives(query) == ["'refund' & 'mobil'", "( 'a' | 'b' ) & 'c'", "'it''s | x'"]
+    assert alternatives("") == []
