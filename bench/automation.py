@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import time
 from itertools import count
-from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from bench.measure import Figure
+from bench.measure import Figure, Statements
 from bench.scenarios import CREATE_TARGET_MS, Context
 from relaydesk.accounts.models import Access, Department, Membership, Role, User
 from relaydesk.automation import assignment
@@ -136,17 +135,11 @@ def _drain_figure(ctx: Context) -> Figure:
             QueueEntry(ticket=t, department=department, queued_at=now) for t in tickets
         )
     AgentState.objects.filter(user__in=agents).update(availability=Availability.ONLINE)
-    statements = 0
-
-    def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        nonlocal statements
-        statements += 1
-        return execute(sql, params, many, context)
-
     began, cpu = time.perf_counter(), time.process_time()
-    with connection.execute_wrapper(counted):
+    with Statements() as counted:
         handed = assignment.drain(department.pk)
     seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    statements = counted.n
     assert handed == QUEUED, handed
     figure = Figure(
         name=f"drain {QUEUED:,} queued tickets (total ms)",

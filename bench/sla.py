@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from bench.measure import Figure
+from bench.measure import Figure, Statements
 from bench.scenarios import Context
 from relaydesk.sla import calendars, engine
 from relaydesk.sla.models import BusinessRange, Calendar, Holiday, Policy, Target
@@ -104,17 +103,11 @@ def _recompute_figure(office: Calendar) -> Figure:
         count = engine.recompute_open()  # the first pass: due times where there were none
         Holiday.objects.create(calendar=office, date=dt.date.today() + dt.timedelta(days=1))
         calendars.forget()
-        statements = 0
-
-        def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-            nonlocal statements
-            statements += 1
-            return execute(sql, params, many, context)
-
         began, cpu = time.perf_counter(), time.process_time()
-        with connection.execute_wrapper(counted):
+        with Statements() as counted:
             engine.recompute_open()
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+        statements = counted.n
     finally:
         _close_again(reopened)
     name = f"SLA recompute of {count:,} open tickets, calendar change (s)"

@@ -22,7 +22,7 @@ from relaydesk.automation.models import Macro, MacroAssign, split_tags
 from relaydesk.automation.services import can_edit_rules
 from relaydesk.tickets import events
 from relaydesk.tickets import services as tickets
-from relaydesk.tickets.fields import clean_value, fields_for
+from relaydesk.tickets.fields import check_values, fields_for
 from relaydesk.tickets.models import (
     Category,
     CustomField,
@@ -78,29 +78,13 @@ def _clean_custom_fields(
         raise ValidationError({"custom_fields": _("Custom fields must be a mapping.")})
     known = {f.key: f for f in CustomField.objects.all()}
     applicable = {f.key for f in fields_for(ticket_type)} if ticket_type else set(known)
-    errors: dict[str, list[str]] = {}
-    cleaned: dict[str, Any] = {}
-    for key, value in values.items():
-        field = known.get(key)
-        if field is None:
-            errors.setdefault("custom_fields", []).append(
-                _("Unknown field: %(key)s") % {"key": str(key)[:60]}
-            )
-            continue
-        try:
-            result = clean_value(field, value)
-        except ValueError as exc:
-            errors.setdefault(f"custom_fields.{key}", []).append(f"{field.label}: {exc}")
-            continue
-        if result is None:
-            continue
-        if key not in applicable:
-            errors.setdefault(f"custom_fields.{key}", []).append(
-                _("%(field)s is not a field of the type %(type)s.")
-                % {"field": field.label, "type": ticket_type}
-            )
-            continue
-        cleaned[key] = result
+    cleaned, errors = check_values(values, known)
+    for key in [k for k in cleaned if k not in applicable]:
+        errors.setdefault(f"custom_fields.{key}", []).append(
+            _("%(field)s is not a field of the type %(type)s.")
+            % {"field": known[key].label, "type": ticket_type}
+        )
+        del cleaned[key]
     if errors:
         raise ValidationError(errors)
     return cleaned

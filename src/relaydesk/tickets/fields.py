@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -58,20 +59,19 @@ def clean_value(field: CustomField, value: Any) -> Any:
     raise ValueError(_("Unknown field kind."))
 
 
-def clean_custom_fields(
-    values: dict[str, Any], ticket_type: TicketType | None, *, customer: bool
-) -> dict[str, Any]:
-    """Validate values by key; unknown keys and fields customers may not set are refused."""
-    if not isinstance(values, dict):
-        raise ValidationError({"custom_fields": _("Custom fields must be a mapping.")})
-    if not values:
-        return {}
-    known = {f.key: f for f in fields_for(ticket_type)}
+def check_values(
+    values: Mapping[str, Any],
+    known: Mapping[str, CustomField],
+    *,
+    hidden: Callable[[CustomField], bool] = lambda field: False,
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Each value cleaned by its field's definition: the clean ones by key (empty ones left
+    out) and the errors by key. A key of no known field, or of a `hidden` one, is unknown."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     for key, value in values.items():
         field = known.get(key)
-        if field is None or (customer and not field.customer_visible):
+        if field is None or hidden(field):
             errors.setdefault("custom_fields", []).append(
                 _("Unknown field: %(key)s") % {"key": str(key)[:60]}
             )
@@ -83,6 +83,21 @@ def clean_custom_fields(
             continue
         if result is not None:
             cleaned[key] = result
+    return cleaned, errors
+
+
+def clean_custom_fields(
+    values: dict[str, Any], ticket_type: TicketType | None, *, customer: bool
+) -> dict[str, Any]:
+    """Validate values by key; unknown keys and fields customers may not set are refused."""
+    if not isinstance(values, dict):
+        raise ValidationError({"custom_fields": _("Custom fields must be a mapping.")})
+    if not values:
+        return {}
+    known = {f.key: f for f in fields_for(ticket_type)}
+    cleaned, errors = check_values(
+        values, known, hidden=lambda field: customer and not field.customer_visible
+    )
     if errors:
         raise ValidationError(errors)
     return cleaned
