@@ -3,8 +3,10 @@ handing 10,000 waiting tickets to agents takes once they free up."""
 
 from __future__ import annotations
 
+import statistics
 import time
 from itertools import count
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils import timezone
 from bench.measure import Figure, Statements
 from bench.scenarios import CREATE_TARGET_MS, Context
 from relaydesk.accounts.models import Access, Department, Membership, Role, User
-from relaydesk.automation import assignment
+from relaydesk.automation import assignment, triggers
 from relaydesk.automation import services as auto
 from relaydesk.automation.models import (
     AgentState,
@@ -78,12 +80,29 @@ def _trigger_overhead(ctx: Context) -> list[Figure]:
             conditions=[("channel", "is", "email"), ("subject", "contains", f"word{n}")],
             actions=[("add_tags", f"bench-{n}")],
         )
-    with_triggers = _create(ctx, f"create ticket, {TRIGGERS} active triggers")
+    spent: list[float] = []  # what the triggers' pass itself takes, create by create
+    run = triggers.run
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return run(*args, **kwargs)
+        finally:
+            spent.append((time.perf_counter() - began) * 1000)
+
+    triggers.run = timed  # type: ignore[assignment]
+    try:
+        with_triggers = _create(ctx, f"create ticket, {TRIGGERS} active triggers")
+    finally:
+        triggers.run = run  # type: ignore[assignment]
+    # The difference of two runs' p95 is mostly their noise: the overhead is the triggers'
+    # pass measured inside the timed creates (the warm-up ones left out).
+    timed_runs = sorted(spent[-ctx.samples :])
     overhead = Figure(
         name=f"overhead of {TRIGGERS} triggers on create",
-        p50_ms=round(with_triggers.p50_ms - without.p50_ms, 2),
-        p95_ms=round(with_triggers.p95_ms - without.p95_ms, 2),
-        samples=with_triggers.samples,
+        p50_ms=round(statistics.median(timed_runs), 2),
+        p95_ms=round(timed_runs[max(0, int(len(timed_runs) * 0.95) - 1)], 2),
+        samples=len(timed_runs),
         queries=with_triggers.queries - without.queries,
         target_ms=OVERHEAD_TARGET_MS,
     )
