@@ -2,9 +2,10 @@
 the clock state, one record per target cycle (achieved or breached, for the report) and the
 escalations that fired (SL1–SL4, AU6).
 
-The due times themselves are the ticket's own indexed columns (`first_response_due_at`,
-`next_response_due_at`, `resolution_due_at`); `TicketSla` keeps the earliest of them with its
-at-risk instant, so the desk sorts and filters by one indexed column.
+The due times themselves are the ticket's own columns (`first_response_due_at`,
+`next_response_due_at`, `resolution_due_at`, not indexed: nothing searches them); `TicketSla`
+keeps the earliest of them with its at-risk instant, so the desk sorts and filters by one indexed
+column.
 """
 
 from __future__ import annotations
