@@ -139,6 +139,16 @@ def test_a_typo_in_the_subject_still_finds_it(agent, open_ticket):
     assert found(agent, "printre") == [ticket.pk]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_typos_are_looked_for_only_when_the_words_match_nothing(agent, open_ticket):
+    right = open_ticket("Printer on fire", "Smoke.")
+    misspelt = open_ticket("Printre jammed", "Paper stuck.")
+    # "printer" is like "Printre" (pg_trgm), but the word is found as typed: no typo search.
+    assert found(agent, "printer") == [right.pk]
+    assert found(agent, "printre") == [misspelt.pk]
+    assert found(agent, "printerr") == [right.pk]  # matches nothing: subjects with like words
+
+
 def test_relevance_ranks_the_newest_matches_only(agent, open_ticket, monkeypatch):
     """The documented bound: a common word is ranked among its newest RANK_CANDIDATES
     matches; an older, better match is still found by date order and by narrower words."""
