@@ -1,5 +1,6 @@
 """The short lists the desk's pages show (agents, departments, statuses, types, categories,
-organizations, custom fields per type), kept per process instead of read on every page.
+organizations, custom fields per type, our mail domains), kept per process instead of read on
+every page.
 
 A list page carries a dozen selects: reading their rows was half of its queries. The rows
 are kept in this process until one of those tables changes:
@@ -24,6 +25,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from relaydesk.accounts.models import Department, Organization, User
+from relaydesk.mail import spam
+from relaydesk.mail.models import Mailbox
 from relaydesk.tickets.fields import fields_for
 from relaydesk.tickets.models import Category, CustomField, CustomStatus, TicketType
 
@@ -67,6 +70,11 @@ def custom_fields_for(type_id: int | None) -> list[CustomField]:
     return cached(f"custom-fields:{type_id}", lambda: fields_for(type_id))
 
 
+def our_domains() -> set[str]:
+    """The domains of our mailboxes and departments (`mail.spam.our_domains`)."""
+    return cached("our-domains", spam.our_domains)
+
+
 def forget() -> None:
     """Drop every list held by this process."""
     with _lock:
@@ -88,7 +96,8 @@ def _on_write(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    for model in (Department, Organization, User, TicketType, Category, CustomStatus, CustomField):
+    models = (Department, Organization, User, TicketType, Category, CustomStatus, CustomField)
+    for model in (*models, Mailbox):
         uid = f"desk-reference-{model._meta.label}"
         post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")

@@ -8,6 +8,8 @@ address can be blocked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -48,11 +50,12 @@ def our_domains() -> set[str]:
     return {domain_of(a) for a in addresses if "@" in a}
 
 
-def domain_refusal(domain: str) -> str:
-    """Why this domain may not be blocked as a whole; empty when it may."""
+def domain_refusal(domain: str, *, ours: Callable[[], set[str]] = our_domains) -> str:
+    """Why this domain may not be blocked as a whole; empty when it may. `ours` gives our own
+    domains (read from the database unless the caller has them)."""
     if not domain or "." not in domain:
         return _("The sender's address has no domain that could be blocked.")
-    if any(ours == domain or ours.endswith(f".{domain}") for ours in our_domains()):
+    if any(own == domain or own.endswith(f".{domain}") for own in ours()):
         return _("%(domain)s is one of our own domains; block the address instead.") % {
             "domain": domain
         }
