@@ -93,3 +93,16 @@ def test_custom_fields_follow_their_definitions(as_agent: Client, ticket: Any) -
     field.label = "Device serial"
     field.save()
     assert "Device serial" in as_agent.get(url).content.decode()
+
+
+def test_our_mail_domains_follow_mailboxes_and_departments(support: Department) -> None:
+    from relaydesk.mail.models import Mailbox
+
+    assert "acme.test" not in reference.our_domains()
+    mailbox = Mailbox.objects.create(name="Help", address="help@acme.test", department=support)
+    assert "acme.test" in reference.our_domains()
+    support.email = "support@globex.test"
+    support.save()
+    assert {"acme.test", "globex.test"} <= reference.our_domains()
+    mailbox.delete()
+    assert "acme.test" not in reference.our_domains()
