@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from relaydesk.desk.listing import LINK_PLACEHOLDER
+from relaydesk.desk.listing import LINK_PLACEHOLDER, link_each
 from relaydesk.tickets.attachments import relink_inline
 from relaydesk.tickets.models import Channel, CustomField, Message, MessageKind, Priority, Ticket
 
@@ -129,6 +129,23 @@ def ticket_rows(tickets: list[Ticket], show: dict[str, bool]) -> SafeString:
         priorities={value: str(label) for value, label in Priority.choices},
         status_badge=status_badge,
         sla_countdown=sla_countdown,
+        when=when,
+    )
+
+
+@register.simple_tag
+def search_hits(results: Any) -> SafeString:
+    """`{% search_hits results %}`: the search page's ticket hits with their snippets, rendered
+    by Jinja2 like the list's rows."""
+    tickets = results.page.tickets
+    link_each(tickets)
+    return _jinja(
+        "search/hits.jinja",
+        tickets=tickets,
+        snippets=results.snippets,
+        words={"unassigned": _("Unassigned")},
+        channels={value: str(label) for value, label in Channel.choices},
+        status_badge=status_badge,
         when=when,
     )
 
