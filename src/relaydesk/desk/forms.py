@@ -161,6 +161,28 @@ def priority_filter(empty_label: StrOrPromise) -> forms.TypedChoiceField:
     )
 
 
+def department_field(empty_label: StrOrPromise, *, active: bool = False) -> ModelChoice:
+    """A department (only active ones with `active`), from the reference lists."""
+    return ModelChoice(
+        label=_("Department"),
+        queryset=Department.objects.filter(is_active=True) if active else Department.objects.all(),
+        reference="active-departments" if active else "departments",
+        required=False,
+        empty_label=empty_label,
+    )
+
+
+def agent_field(empty_label: StrOrPromise, label: StrOrPromise | None = None) -> ModelChoice:
+    """An agent (the assignee, unless `label` says otherwise), from the reference lists."""
+    return ModelChoice(
+        label=label or _("Assignee"),
+        queryset=agents(),
+        reference="agents",
+        required=False,
+        empty_label=empty_label,
+    )
+
+
 def type_field(empty_label: StrOrPromise = "—") -> ModelChoice:
     return ModelChoice(
         label=_("Type"),
@@ -216,20 +238,8 @@ class TicketFilterForm(NoColon, forms.Form):
 
     status = status_filter(_("Any status"))
     priority = priority_filter(_("Any priority"))
-    department = ModelChoice(
-        label=_("Department"),
-        queryset=Department.objects.all(),
-        reference="departments",
-        required=False,
-        empty_label=_("Any department"),
-    )
-    assignee = ModelChoice(
-        label=_("Assignee"),
-        queryset=agents(),
-        reference="agents",
-        required=False,
-        empty_label=_("Anyone"),
-    )
+    department = department_field(_("Any department"))
+    assignee = agent_field(_("Anyone"))
     tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
     sla = forms.ChoiceField(
         label=_("SLA"), required=False, choices=[("", _("Any SLA state")), *SlaState.choices]
@@ -347,20 +357,8 @@ class PropertiesForm(NoColon, forms.Form):
     type = type_field()
     category = category_field()
     tags = tags_field()
-    department = ModelChoice(
-        label=_("Department"),
-        queryset=Department.objects.filter(is_active=True),
-        reference="active-departments",
-        required=False,
-        empty_label=_("No department"),
-    )
-    assignee = ModelChoice(
-        label=_("Assignee"),
-        queryset=agents(),
-        reference="agents",
-        required=False,
-        empty_label=_("Unassigned"),
-    )
+    department = department_field(_("No department"), active=True)
+    assignee = agent_field(_("Unassigned"))
 
     def __init__(self, *args: Any, ticket: Ticket, tag_names: list[str], **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -401,20 +399,8 @@ class PropertiesForm(NoColon, forms.Form):
 
 
 class TransferForm(NoColon, forms.Form):
-    department = ModelChoice(
-        label=_("Department"),
-        queryset=Department.objects.filter(is_active=True),
-        reference="active-departments",
-        required=False,
-        empty_label=_("Keep department"),
-    )
-    assignee = ModelChoice(
-        label=_("Agent"),
-        queryset=agents(),
-        reference="agents",
-        required=False,
-        empty_label=_("Nobody"),
-    )
+    department = department_field(_("Keep department"), active=True)
+    assignee = agent_field(_("Nobody"), label=_("Agent"))
     note = forms.CharField(
         label=_("Note for them"),
         required=False,
@@ -526,13 +512,7 @@ class BulkForm(NoColon, forms.Form):
     query = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
     status = status_filter(_("Leave as is"))
     priority = priority_filter(_("Leave as is"))
-    department = ModelChoice(
-        label=_("Department"),
-        queryset=Department.objects.filter(is_active=True),
-        reference="active-departments",
-        required=False,
-        empty_label=_("Leave as is"),
-    )
+    department = department_field(_("Leave as is"), active=True)
     assignee = forms.ChoiceField(
         label=_("Assignee"),
         required=False,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from relaydesk.accounts.models import Department, Organization
-from relaydesk.desk.forms import NoColon, agents
+from relaydesk.accounts.models import Organization
+from relaydesk.desk.forms import NoColon, agent_field, department_field
 from relaydesk.desk.listing import ARCHIVED
 from relaydesk.search.service import MAX_QUERY
 from relaydesk.tickets.models import Channel, StatusCategory
@@ -28,15 +28,8 @@ class SearchForm(NoColon, forms.Form):
             (ARCHIVED, _("Archived")),
         ],
     )
-    department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=Department.objects.all(),
-        required=False,
-        empty_label=_("Any department"),
-    )
-    assignee = forms.ModelChoiceField(
-        label=_("Assignee"), queryset=agents(), required=False, empty_label=_("Anyone")
-    )
+    department = department_field(_("Any department"))
+    assignee = agent_field(_("Anyone"))
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices]
     )
