@@ -169,6 +169,17 @@ def _estimate(query: str, cap: float) -> float:
     return largest
 
 
+def _at_most(condition: str) -> str:
+    """The documents matching `condition`, at most as many as the last parameter says. The
+    matching is a materialized CTE, planned as wanted whole: planned with the LIMIT, a prefix
+    term's default estimate of many matches made PostgreSQL read the table in order, hoping to
+    stop early (7 s for a rare word at 1,000,000 tickets), instead of asking the index (1 ms)."""
+    return (
+        f"WITH matching AS MATERIALIZED (SELECT ticket_id FROM search_searchdocument"  # noqa: S608
+        f" WHERE {condition}) SELECT ticket_id FROM matching LIMIT %s"
+    )
+
+
 class PostgreSQLBackend:
     def __init__(self) -> None:
         self.queries: dict[str, str] = {}
@@ -216,16 +227,10 @@ class PostgreSQLBackend:
         # re-read three times as many documents (895 -> 253 ms at 1,000,000).
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{BITMAP_MEMORY}'")
-            cursor.execute(
-                f"SELECT ticket_id FROM search_searchdocument WHERE {vectors} LIMIT %s",  # noqa: S608 (fixed SQL)
-                [*[query] * len(columns), cap + 1],
-            )
+            cursor.execute(_at_most(vectors), [*[query] * len(columns), cap + 1])
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:  # the words match nothing: a typo, perhaps, of a subject's words
-                cursor.execute(
-                    "SELECT ticket_id FROM search_searchdocument WHERE %s <%% title LIMIT %s",
-                    [text, cap + 1],
-                )
+                cursor.execute(_at_most("%s <%% title"), [text, cap + 1])
                 ids = [row[0] for row in cursor.fetchall()]
         return ids if len(ids) <= cap else None
 
