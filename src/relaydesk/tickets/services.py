@@ -218,8 +218,8 @@ def create_ticket(
         headers=origin.headers if origin else {},
         created_at=now,
     )
-    store_attachments(message, attachments)
-    events.ticket_created(ticket, actor=actor)
+    stored = store_attachments(message, attachments)
+    events.ticket_created(ticket, actor=actor, message=message, attachments=stored)
     _on_commit_broadcast(ticket, "created", public=False)
     return ticket
 
