@@ -42,9 +42,9 @@ from relaydesk.tickets.text import clean_body, find_mentions
 from relaydesk.tickets.visibility import (
     can_change,
     can_merge_contacts,
+    can_write_in,
     is_requester_side,
     visible_tickets,
-    writable_departments,
 )
 
 MAX_SUBJECT = 250
@@ -108,16 +108,18 @@ def _check_department_for(actor: User | None, department: Department | None) -> 
         actor is not None
         and actor.is_agent
         and department is not None
-        and not writable_departments(actor).filter(pk=department.pk).exists()
+        and not can_write_in(actor, department)
     ):
         raise PermissionDenied(_("You may not work in this department."))
 
 
 def insert_ticket(**fields: Any) -> Ticket:
-    """The row of a new ticket with its number (the row id plus the offset)."""
+    """The row of a new ticket with its number (the row id plus the offset): given by the
+    database as it inserts the row on PostgreSQL (`tickets/numbering.py`), else written here."""
     ticket = Ticket.objects.create(**fields)
-    ticket.number = ticket_number(ticket.pk)
-    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
+    if ticket.number is None:
+        ticket.number = ticket_number(ticket.pk)
+        Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
     return ticket
 
 
