@@ -4,7 +4,7 @@ active webhook endpoints), kept in the process instead of read by every action.
 A kept value is loaded again after `forget()`, which this process's own writes call from a
 signal (at once, and again when their transaction commits), and at most `KEEP_SECONDS` after it
 was loaded, which is how long another process's change takes to show here. Tests load every
-time: their rolled-back rows send no commit."""
+time and keep nothing: their rolled-back rows send no commit."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class Kept[T]:
         generation = self._generation
         value = self._load()
         with self._lock:
-            if generation == self._generation:
+            if generation == self._generation and KEEP_SECONDS > 0:
                 self._value = (now, value)
         return value
 

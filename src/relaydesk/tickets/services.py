@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,7 +207,7 @@ def create_ticket(
         status_changed_at=now,
     )
     if tag_names:
-        ticket.tags.add(*_tags(tag_names))  # a new ticket has none: no read before the insert
+        _tag_new(ticket, tag_names)
     message = Message.objects.create(
         ticket=ticket,
         author=requester if channel != Channel.INTERNAL else actor,
@@ -628,6 +628,22 @@ def _tags(names: list[str]) -> list[Tag]:
         return list(existing.values())
     Tag.objects.bulk_create(missing, ignore_conflicts=True)
     return list(Tag.objects.filter(name__in=names))
+
+
+def _tag_new(ticket: Ticket, names: list[str]) -> None:
+    """Tag a ticket that has no tags yet: one INSERT … SELECT of the tags that exist; only
+    when some do not, they are made and added too (the rows already there are skipped)."""
+    through = Ticket.tags.through._meta
+    sql = (  # names from the models' metadata, values as parameters
+        f'INSERT INTO "{through.db_table}" ("ticket_id", "tag_id") '  # noqa: S608
+        f'SELECT %s, "id" FROM "{Tag._meta.db_table}" WHERE "name" IN '
+        f"({', '.join(['%s'] * len(names))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ticket.pk, *names])
+        found = cursor.rowcount
+    if found < len(names):
+        ticket.tags.add(*_tags(names))
 
 
 def _set_tags(ticket: Ticket, *, actor: User | None, names: Iterable[str]) -> None:
