@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0007_ticket_status_changed_at'),
+        ('tickets', '0008_drop_unused_ticket_indexes'),
     ]
 
     operations = [
