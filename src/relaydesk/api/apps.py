@@ -5,3 +5,8 @@ class ApiConfig(AppConfig):
     name = "relaydesk.api"
     label = "api"
     verbose_name = "API"
+
+    def ready(self) -> None:
+        from relaydesk.api import tokens
+
+        tokens.connect()

@@ -27,12 +27,10 @@ def throttle(key: str, limit: int) -> None:
     now = time.time()
     window = int(now // RATE_WINDOW)
     cache_key = f"api-rate:{key}:{window}"
-    cache.add(cache_key, 0, RATE_WINDOW + 5)
-    try:
+    try:  # one call a request once the window has started (Redis: two round trips, not three)
         count = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(cache_key, 1, RATE_WINDOW + 5)
-        count = 1
+    except ValueError:  # the window's first request, or its counter was evicted
+        count = 1 if cache.add(cache_key, 1, RATE_WINDOW + 5) else cache.incr(cache_key)
     if count > limit:
         raise Throttled(wait=int((window + 1) * RATE_WINDOW - now) + 1)
 

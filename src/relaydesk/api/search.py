@@ -68,15 +68,15 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any]:
     results = service.search(
         user, query.q, filters=filters, sort=query.sort, after=query.cursor or "", size=query.limit
     )
-    keys = None if user.is_agent else serialize.customer_field_keys()
     agent = user.is_agent
+    found = results.page.tickets
     return {
         "tickets": [
             {
-                "ticket": serialize.ticket(t, viewer=user, visible_keys=keys),
+                "ticket": data,
                 "snippet_html": str(results.snippets[t.pk]) if t.pk in results.snippets else None,
             }
-            for t in results.page.tickets
+            for t, data in zip(found, serialize.tickets(found, viewer=user), strict=True)
         ],
         "next_cursor": results.page.next_cursor,
         "contacts": [user_out(c) for c in results.contacts] if agent else [],

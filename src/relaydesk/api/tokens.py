@@ -1,12 +1,27 @@
-"""Issuing, checking and revoking API tokens. Tokens are random; only their hash is stored."""
+"""Issuing, checking and revoking API tokens. Tokens are random; only their hash is stored.
+
+A process keeps the tokens it has checked (with their person), so a request does not read
+them again. Each kept token holds the shared stamp (`VERSION_KEY`, in the cache: Redis with
+several processes) it was read under, and counts only while the stamp is unchanged. Saving
+or deleting any token or person changes the stamp at once and again when the change commits
+(a token read meanwhile, from before the commit, is dropped too), so a revocation, a new
+expiry, a deactivated or deleted person hold in every process from the next request on.
+Expiry is checked on every request."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import secrets
+import threading
+import uuid
+from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +31,11 @@ from relaydesk.api.models import ApiToken, Scope
 TOKEN_PREFIX = "rd_"  # noqa: S105 (a marker, not a secret)
 MAX_DAYS = 3650
 LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
+VERSION_KEY = "relaydesk:api-tokens"
+KEPT_MAX = 10_000  # tokens kept per process; past it the process starts afresh
+
+_lock = threading.Lock()
+_kept: dict[str, tuple[str, ApiToken]] = {}  # digest: (stamp read under, token with its user)
 
 
 def digest(raw: str) -> str:
@@ -49,16 +69,62 @@ def authenticate(raw: str) -> ApiToken | None:
     """The live token for this secret, its last use noted (at most once a minute)."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=digest(raw)).first()
-    if token is None or token.is_expired or not token.user.is_active:
+    key = digest(raw)
+    stamp = _stamp()  # before the read: a change committed after it changes the stamp
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == stamp:
+        token = kept[1]
+    else:
+        found = ApiToken.objects.select_related("user").filter(digest=key).first()
+        if found is None:
+            return None
+        token = found
+        with _lock:
+            if len(_kept) >= KEPT_MAX:
+                _kept.clear()
+            _kept[key] = (stamp, token)
+    if token.is_expired or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-    return token
+    # The request gets its own copies: nothing it sets on them reaches another request.
+    mine = copy.copy(token)
+    mine.user = copy.copy(token.user)
+    return mine
 
 
 def revoke(*, user: User, token_id: int) -> bool:
     deleted, _rows = ApiToken.objects.filter(user=user, pk=token_id).delete()
     return bool(deleted)
+
+
+def _stamp() -> str:
+    stamp = cache.get(VERSION_KEY)
+    if stamp is None:  # never set, or evicted: a new one drops whatever was kept
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        stamp = cache.get(VERSION_KEY)
+    return str(stamp)
+
+
+def _changed() -> None:
+    with _lock:
+        _kept.clear()
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _on_write(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if sender is User and (
+        kwargs.get("created") or kwargs.get("update_fields") == frozenset({"last_login"})
+    ):
+        return  # a new person has no token; a sign-in changes none
+    _changed()
+    transaction.on_commit(_changed)
+
+
+def connect() -> None:
+    for model in (ApiToken, User):
+        uid = f"api-tokens-{model._meta.label}"
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")

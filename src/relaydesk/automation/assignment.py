@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
+from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from relaydesk.automation.models import (
     QueueEntry,
     Skill,
 )
+from relaydesk.core.kept import Kept
 from relaydesk.tickets import events, services
 from relaydesk.tickets.models import StatusCategory, Ticket
 
@@ -96,15 +98,20 @@ def routing_of(department: Department) -> DepartmentRouting:
     return routing
 
 
-def _is_manual(department_id: int) -> bool:
+def _modes() -> dict[int, str]:
+    return dict(DepartmentRouting.objects.values_list("department_id", "mode"))
+
+
+_kept_modes = Kept(_modes)
+for _signal in (post_save, post_delete):
+    _signal.connect(_kept_modes.forget, sender=DepartmentRouting, dispatch_uid="routing-modes")
+
+
+def is_manual(department_id: int) -> bool:
     """Does the department hand tickets out by hand (or has it no routing yet)? Read without
-    a lock: a mode change drains the waiting queue itself."""
-    mode = (
-        DepartmentRouting.objects.filter(department_id=department_id)
-        .values_list("mode", flat=True)
-        .first()
-    )
-    return mode in (None, AssignmentMode.MANUAL)
+    a lock and kept for a second (`core.kept`): a mode change drains the waiting queue itself,
+    and a department that hands tickets out checks its mode again under the lock."""
+    return _kept_modes.get().get(department_id, AssignmentMode.MANUAL) == AssignmentMode.MANUAL
 
 
 def _locked_pool(department_id: int) -> Pool:
@@ -201,23 +208,33 @@ def _took(pool: Pool, candidate: Candidate) -> None:
     pool.routing.last_agent_id = candidate.user_id
 
 
-@transaction.atomic
 def route(
-    ticket_id: int, *, replace_unavailable: bool = False, department_id: int | None = None
+    ticket_id: int,
+    *,
+    replace_unavailable: bool = False,
+    department_id: int | None = None,
+    queued: bool = True,
 ) -> bool:
     """Give the ticket to an agent of its department, or queue it. With `replace_unavailable`
     an assigned ticket whose agent is away, offline or full is handed to someone available
     (a customer replied and should not wait). True when an agent got it. `department_id`: the
-    department the caller just read (checked again once the ticket is locked)."""
+    department the caller just read (checked again once the ticket is locked); `queued=False`:
+    the caller knows the ticket waits in no queue (it was opened just now)."""
     if department_id is None:
         department_id = (
             Ticket.objects.filter(pk=ticket_id).values_list("department_id", flat=True).first()
         )
     if department_id is None:
         return False
-    if _is_manual(department_id):  # nothing to hand out: no lock, no write
-        QueueEntry.objects.filter(ticket_id=ticket_id).delete()
+    if is_manual(department_id):  # nothing to hand out: no lock, no transaction
+        if queued:
+            QueueEntry.objects.filter(ticket_id=ticket_id).delete()
         return False
+    return _route(ticket_id, department_id, replace_unavailable=replace_unavailable)
+
+
+@transaction.atomic
+def _route(ticket_id: int, department_id: int, *, replace_unavailable: bool) -> bool:
     pool = _locked_pool(department_id)
     if pool.routing.mode == AssignmentMode.MANUAL:  # nobody hands out: nothing waits either
         QueueEntry.objects.filter(ticket_id=ticket_id).delete()

@@ -1,9 +1,10 @@
 """Triggers as plain values, compiled once per process and kept while the rules do not change.
 
-Opening a ticket must not cost a query per trigger: each action reads one number
-(`RulesVersion`), and only when it changed are the active triggers loaded again, with their
-conditions and actions, in three queries. Saving or deleting a trigger, a condition or an
-action draws a new number in the same transaction (signals below, so the admin counts too).
+Opening a ticket must not cost a query per trigger: an action reads one number
+(`RulesVersion`, kept for a second: `core.kept`), and only when it changed are the active
+triggers loaded again, with their conditions and actions, in three queries. Saving or deleting a
+trigger, a condition or an action draws a new number in the same transaction (signals below, so
+the admin counts too) and this process reads it again at once; other processes within a second.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from relaydesk.automation.models import Action, Condition, RulesVersion, Trigger
+from relaydesk.core.kept import Kept
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,13 @@ def current_version() -> int:
     return found or 0
 
 
+_version = Kept(current_version)
+
+
 def active_triggers(on: set[str]) -> list[CompiledTrigger]:
     """The active triggers for these events, in position order."""
     global _cache
-    version = current_version()  # read before the rules: a change meanwhile shows next time
+    version = _version.get()  # read before the rules: a change meanwhile shows next time
     cached = _cache
     if cached is None or cached[0] != version:
         cached = (version, _compile())
@@ -76,3 +81,4 @@ def bump() -> None:
 def _changed(sender: Any, instance: Trigger | Condition | Action, **kwargs: Any) -> None:
     if isinstance(instance, Trigger) or instance.trigger_id is not None:
         bump()
+        _version.forget()

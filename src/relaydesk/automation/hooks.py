@@ -13,7 +13,6 @@ after `MAX_DEPTH` rounds, which keeps rules from feeding each other endlessly.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from relaydesk.automation import assignment, triggers
-from relaydesk.tickets.committed import LineCollector
+from relaydesk.tickets.committed import Entry, LineCollector
 from relaydesk.tickets.models import EventKind, MessageKind, StatusCategory, Ticket, TicketEvent
 from relaydesk.tickets.signals import event_recorded
 
@@ -39,15 +38,13 @@ class Chain:
     fired: set[tuple[int, int]] = field(default_factory=set)
 
 
-@dataclass
-class Pending:
+@dataclass(kw_only=True)
+class Pending(Entry):
     """A ticket's history lines waiting for their transaction to commit, and the round of the
     chain that wrote them (1 for a person's action)."""
 
     chain: Chain
     depth: int
-    ids: list[int] = field(default_factory=list)
-    callback: Callable[[], None] | None = None
 
 
 _current: ContextVar[tuple[Chain, int] | None] = ContextVar("relaydesk_automation", default=None)
@@ -68,7 +65,7 @@ def collect(sender: Any, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> N
 def _flush(ticket_id: int, entry: Pending) -> None:
     """Handle a committed action's lines once, in a transaction of their own."""
     _collector.release(ticket_id, entry)
-    lines = list(TicketEvent.objects.filter(pk__in=entry.ids, ticket_id=ticket_id))
+    lines = entry.committed(ticket_id, TicketEvent.objects.all())
     if not lines:
         return
     if entry.depth > MAX_DEPTH:
@@ -76,8 +73,11 @@ def _flush(ticket_id: int, entry: Pending) -> None:
         return
     token = _current.set((entry.chain, entry.depth))
     try:
+        fired = len(entry.chain.fired)
         triggers.run(ticket_id, lines, entry.chain.fired)
-        after_action(ticket_id, lines)
+        # Unless a trigger acted meanwhile, the ticket is as the lines' action left it.
+        known = entry.exact and len(entry.chain.fired) == fired
+        after_action(ticket_id, lines, ticket=lines[-1].ticket if known else None)
     finally:
         _current.reset(token)
 
@@ -86,9 +86,12 @@ _collector = LineCollector(_new_entry, _flush)
 suspended = _collector.suspended  # no automation for actions inside (seeding the demo)
 
 
-def after_action(ticket_id: int, lines: list[TicketEvent]) -> None:
-    """Route the ticket when it needs an agent, and hand out the slots the action freed."""
-    ticket = Ticket.objects.filter(pk=ticket_id).first()
+def after_action(ticket_id: int, lines: list[TicketEvent], *, ticket: Ticket | None = None) -> None:
+    """Route the ticket when it needs an agent, and hand out the slots the action freed.
+    `ticket`: the ticket as the action left it, when nothing has changed it since (read
+    otherwise); one the lines opened then waits in no queue."""
+    opened = ticket is not None and any(line.kind == EventKind.CREATED for line in lines)
+    ticket = ticket or Ticket.objects.filter(pk=ticket_id).first()
     if ticket is None:
         return
     freed: set[int] = set()
@@ -116,10 +119,15 @@ def after_action(ticket_id: int, lines: list[TicketEvent]) -> None:
             and _id_of(line.before) not in CLOSED
         ):
             freed.add(ticket.department_id or 0)
-    if ticket.is_closed or ticket.assignee_id is not None:
+    if (ticket.is_closed or ticket.assignee_id is not None) and not opened:
         assignment.QueueEntry.objects.filter(ticket_id=ticket_id).delete()
     if route and ticket.department_id is not None and not ticket.is_closed:
-        assignment.route(ticket_id, replace_unavailable=replace, department_id=ticket.department_id)
+        assignment.route(
+            ticket_id,
+            replace_unavailable=replace,
+            department_id=ticket.department_id,
+            queued=not opened,
+        )
     for department_id in sorted(freed - {0}):
         assignment.drain(department_id)
 

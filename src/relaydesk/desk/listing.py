@@ -261,10 +261,13 @@ def paginate(
     after: str = "",
     before: str = "",
     keys: Mapping[str, SortKey] = SORT_KEYS,
+    related: bool = True,
 ) -> Page:
     """One page of `size` tickets after (or before) a cursor, in one query plus the tags
     (departments and custom statuses come from the process's reference lists).
-    `keys` lets another list (search) bring sort keys of its own, such as relevance."""
+    `keys` lets another list (search) bring sort keys of its own, such as relevance.
+    `related=False` leaves out the people, the SLA clock and the tags, for a caller that reads
+    them in bulk itself (the API's `serialize.tickets`)."""
     key = keys[sort]
     tickets = tickets.annotate(sort_value=key.expression)
     backwards = bool(before) and not after
@@ -281,13 +284,11 @@ def paginate(
             tickets = tickets.filter(sort_value__gte=value).filter(
                 Q(sort_value__gt=value) | Q(sort_value=value, id__gt=pk)
             )
-    order = ("-sort_value", "-id") if forward_desc else ("sort_value", "id")
-    rows: list[Ticket] = list(
-        tickets.order_by(*order)
+    tickets = tickets.order_by(*(("-sort_value", "-id") if forward_desc else ("sort_value", "id")))
+    if related:
         # Joins only where rows differ; each join multiplies PostgreSQL's planning time.
-        .select_related("requester", "assignee", "sla")
-        .prefetch_related("tags")[: size + 1]
-    )
+        tickets = tickets.select_related("requester", "assignee", "sla").prefetch_related("tags")
+    rows: list[Ticket] = list(tickets[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     _attach_reference(rows)

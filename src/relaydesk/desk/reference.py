@@ -62,6 +62,14 @@ def departments() -> list[Department]:
     return cached("departments", lambda: list(Department.objects.all()))
 
 
+def ticket_types_by_id() -> dict[int, TicketType]:
+    return cached("types-by-id", lambda: {t.pk: t for t in TicketType.objects.all()})
+
+
+def organizations_by_id() -> dict[int, Organization]:
+    return cached("organizations-by-id", lambda: {o.pk: o for o in Organization.objects.all()})
+
+
 def custom_statuses() -> list[CustomStatus]:
     return cached("custom-statuses", lambda: list(CustomStatus.objects.all()))
 

@@ -5,7 +5,6 @@ in a transaction of their own, so a failure here never undoes the change."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -14,17 +13,11 @@ from django.dispatch import receiver
 from relaydesk.accounts.models import User
 from relaydesk.notifications import mentions, services
 from relaydesk.notifications.models import Event
-from relaydesk.tickets.committed import LineCollector
+from relaydesk.tickets.committed import Entry, LineCollector
 from relaydesk.tickets.models import EventKind, MessageKind, Ticket, TicketEvent
 from relaydesk.tickets.signals import event_recorded
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Pending:
-    ids: list[int] = field(default_factory=list)
-    callback: Any = None
 
 
 @receiver(event_recorded)
@@ -32,10 +25,12 @@ def collect(sender: Any, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> N
     _collector.add(event, ticket)
 
 
-def _flush(ticket_id: int, entry: Pending) -> None:
+def _flush(ticket_id: int, entry: Entry) -> None:
     _collector.release(ticket_id, entry)
+    if entry.exact and not any(map(_may_notify, entry.lines)):
+        return
     lines = list(
-        TicketEvent.objects.filter(pk__in=entry.ids, ticket_id=ticket_id)
+        TicketEvent.objects.filter(pk__in=[line.pk for line in entry.lines], ticket_id=ticket_id)
         .select_related("actor", "message", "ticket__assignee")
         .order_by("id")
     )
@@ -52,12 +47,28 @@ def _flush(ticket_id: int, entry: Pending) -> None:
         logger.exception("notifications for ticket %s failed", ticket_id)
 
 
-_collector = LineCollector(Pending, _flush)
+_collector = LineCollector(Entry, _flush)
 suspended = _collector.suspended  # no notifications for actions inside (seeding the demo)
 
 
+def _may_notify(line: TicketEvent) -> bool:
+    """Can `_notify_line` tell anyone of this line? Judged from the line as written (and the
+    ticket it was written on), so an action that concerns nobody costs no query after commit."""
+    if line.kind == EventKind.CREATED:
+        return line.ticket.assignee_id is not None
+    if line.kind == EventKind.FIELD and line.field == "assignee":
+        return _id(line.after) is not None
+    if line.kind == EventKind.TRANSFER:
+        return _id((line.after or {}).get("assignee")) is not None
+    return line.kind == EventKind.MESSAGE and line.field in (MessageKind.NOTE, MessageKind.CUSTOMER)
+
+
+def _id(value: Any) -> Any:
+    return value.get("id") if isinstance(value, dict) else None
+
+
 def _agent(value: Any) -> User | None:
-    agent_id = value.get("id") if isinstance(value, dict) else None
+    agent_id = _id(value)
     if not isinstance(agent_id, int):
         return None
     return User.objects.filter(pk=agent_id).first()

@@ -9,7 +9,7 @@ documents of existing tickets in bulk (`relaydesk searchindex`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -41,8 +41,23 @@ def clean(text: str) -> str:
     return _CONTROL.sub(" ", text)[:MAX_TEXT]
 
 
-def document_fields(ticket: Ticket) -> dict[str, Any]:
-    """The words of a ticket: subject; people; public messages and their files; notes."""
+# A conversation as the document reads it: (kind, text) of each message, then (kind, file
+# name) of each attachment.
+Conversation = tuple[list[tuple[str, str]], list[tuple[str, str]]]
+
+
+def conversation_of(ticket: Ticket) -> Conversation:
+    messages = Message.objects.filter(ticket=ticket).exclude(kind=MessageKind.SYSTEM)
+    files = Attachment.objects.filter(message__ticket=ticket)
+    return (
+        list(messages.values_list("kind", "body_text")),
+        list(files.values_list("message__kind", "filename")),
+    )
+
+
+def document_fields(ticket: Ticket, conversation: Conversation | None = None) -> dict[str, Any]:
+    """The words of a ticket: subject; people; public messages and their files; notes.
+    `conversation`: its messages and files when the caller has them in hand (else read)."""
     public: list[str] = []
     notes: list[str] = []
     requester = ticket.requester
@@ -50,12 +65,9 @@ def document_fields(ticket: Ticket) -> dict[str, Any]:
     if ticket.organization_id:
         people.append(ticket.organization.name)  # type: ignore[union-attr]
     public.append(" ".join(p for p in people if p))
-    messages = Message.objects.filter(ticket=ticket).exclude(kind=MessageKind.SYSTEM)
-    for kind, text in messages.values_list("kind", "body_text"):
+    messages, files = conversation or conversation_of(ticket)
+    for kind, text in [*messages, *files]:
         (notes if kind == MessageKind.NOTE else public).append(text)
-    files = Attachment.objects.filter(message__ticket=ticket)
-    for filename, kind in files.values_list("filename", "message__kind"):
-        (notes if kind == MessageKind.NOTE else public).append(filename)
     return {
         "config": CONFIGS.get(ticket.language, "simple"),
         "title": clean(ticket.subject),
@@ -64,10 +76,10 @@ def document_fields(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def index_ticket(ticket: Ticket) -> None:
+def index_ticket(ticket: Ticket, conversation: Conversation | None = None) -> None:
     """Write the ticket's document from the ticket as the change left it (the services pass
-    the instance they wrote) and its messages as stored."""
-    fields = document_fields(ticket)
+    the instance they wrote) and its messages as stored (or as given)."""
+    fields = document_fields(ticket, conversation)
     # One INSERT … ON CONFLICT DO UPDATE (the vector triggers fire on either branch).
     SearchDocument.objects.bulk_create(
         [SearchDocument(ticket=ticket, **fields)],
@@ -77,15 +89,32 @@ def index_ticket(ticket: Ticket) -> None:
     )
 
 
-def on_event(sender: Any, *, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> None:
+def on_event(
+    sender: Any,
+    *,
+    event: TicketEvent,
+    ticket: Ticket,
+    first_message: Message | None = None,
+    first_attachments: Sequence[Attachment] = (),
+    **kwargs: Any,
+) -> None:
     if event.kind in (EventKind.CREATED, EventKind.MESSAGE) or (
         event.kind == EventKind.FIELD and event.field in _TEXT_FIELDS
     ):
         waiting = _deferred.get()
-        if waiting is None:
-            index_ticket(ticket)
-        else:
+        if waiting is not None:
             waiting.add(ticket.pk)
+        elif first_message is not None:  # a new ticket: its one message is in hand
+            kind = first_message.kind
+            index_ticket(
+                ticket,
+                (
+                    [(kind, first_message.body_text)] if kind != MessageKind.SYSTEM else [],
+                    [(kind, a.filename) for a in first_attachments],
+                ),
+            )
+        else:
+            index_ticket(ticket)
 
 
 _deferred: ContextVar[set[int] | None] = ContextVar("relaydesk_search_deferred", default=None)

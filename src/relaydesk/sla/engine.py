@@ -8,7 +8,7 @@ so the stored due times never disagree with the ticket. Only what differs is wri
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +24,7 @@ from relaydesk.tickets.models import (
     MessageKind,
     StatusCategory,
     Ticket,
+    TicketEvent,
 )
 
 DUE_COLUMNS: dict[str, str] = {
@@ -112,13 +113,19 @@ def recompute(ticket: Ticket, *, now: dt.datetime | None = None, timer_ran: bool
 
 
 def recompute_many(
-    tickets: list[Ticket], *, now: dt.datetime | None = None, timer_ran: bool = False
+    tickets: list[Ticket],
+    *,
+    now: dt.datetime | None = None,
+    timer_ran: bool = False,
+    opened: Mapping[int, Sequence[TicketEvent]] | None = None,
 ) -> None:
     """The same for a batch (after a calendar or policy change), with as many statements.
     `timer_ran`: the tickets' timers fired stages just now, so they need the next one even if
-    the records already show that stage (the timer before is the one that ran)."""
+    the records already show that stage (the timer before is the one that ran). `opened`: the
+    lines of tickets the running action created, which are all they have (no SLA is stored for
+    them yet): nothing is read for those, unless a policy matches on tags."""
     now = now or timezone.now()
-    stored = storage.read([t.pk for t in tickets], tags=calendars.uses_tags())
+    stored = storage.read_or_know([t.pk for t in tickets], opened or {}, tags=calendars.uses_tags())
     changes = storage.Changes()
     timers: list[tuple[int, dt.datetime]] = []
     for ticket in tickets:

@@ -67,4 +67,9 @@ def recompute_after_action(
         waiting.update(ticket.pk for ticket, _lines in changed)
         return
     now = max(lines[-1].created_at for _ticket, lines in changed)  # counted until the last line
-    engine.recompute_many([ticket for ticket, _lines in changed], now=now)
+    opened = {  # tickets this action created: their lines are all they have
+        ticket.pk: lines
+        for ticket, lines in changed
+        if any(line.kind == EventKind.CREATED for line in lines)
+    }
+    engine.recompute_many([ticket for ticket, _lines in changed], now=now, opened=opened)

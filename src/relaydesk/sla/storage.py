@@ -12,7 +12,7 @@ database spent on the queries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -170,6 +170,26 @@ def read(ticket_ids: Sequence[int], *, tags: bool) -> Stored:
             tag_ids.setdefault(ticket, set()).add(row)
     stored.tags = {pk: frozenset(tag_ids.get(pk, ())) for pk in ticket_ids}
     return stored
+
+
+def read_or_know(
+    ticket_ids: Sequence[int], opened: Mapping[int, Sequence[TicketEvent]], *, tags: bool
+) -> Stored:
+    """What `read` would find, without reading the tickets created by the running action
+    (`opened`: their lines, which are all they have) when their tags are not needed."""
+    known = {} if tags else {pk: lines for pk, lines in opened.items() if pk in ticket_ids}
+    unknown = [pk for pk in ticket_ids if pk not in known]
+    stored = read(unknown, tags=tags) if unknown else Stored({}, {}, {}, {})
+    for pk, lines in known.items():
+        stored.events[pk] = [_row(line) for line in lines]
+        stored.tags[pk] = frozenset()
+    return stored
+
+
+def _row(line: TicketEvent) -> EventRow:
+    """A line as `read` would give it: a message's line counts from the message's instant."""
+    at = line.message.created_at if line.message_id is not None else line.created_at  # type: ignore[union-attr]
+    return (at, line.kind, line.field, line.before, line.after)
 
 
 def _chunks[T](rows: Sequence[T]) -> Iterator[Sequence[T]]:

@@ -6,10 +6,11 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def install_tally_triggers(sender: AppConfig, *, using: str, **kwargs: Any) -> None:
-    from relaydesk.tickets import tally
+def install_triggers(sender: AppConfig, *, using: str, **kwargs: Any) -> None:
+    from relaydesk.tickets import numbering, tally
 
     tally.ensure(connections[using])
+    numbering.ensure(connections[using])
 
 
 class TicketsConfig(AppConfig):
@@ -18,4 +19,4 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
-        post_migrate.connect(install_tally_triggers, sender=self)
+        post_migrate.connect(install_triggers, sender=self)

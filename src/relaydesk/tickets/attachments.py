@@ -56,12 +56,13 @@ def validate_uploads(files: Sequence[UploadedFile]) -> None:
             )
 
 
-def store_attachments(message: Message, files: Sequence[UploadedFile]) -> None:
+def store_attachments(message: Message, files: Sequence[UploadedFile]) -> list[Attachment]:
     """Saves the files. An upload with a `content_id` attribute (an image a mail shows inline)
     keeps it, and the message's `cid:` links to it point at its download URL."""
     from relaydesk.tickets.models import Attachment
 
     html = message.body_html
+    stored: list[Attachment] = []
     for upload in files:
         name = safe_filename(upload.name or "")
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -75,12 +76,14 @@ def store_attachments(message: Message, files: Sequence[UploadedFile]) -> None:
         )
         attachment.file.save(name, upload, save=False)
         attachment.save()
+        stored.append(attachment)
         if content_id and f"cid:{content_id}" in html:
             url = reverse("desk:attachment", args=[attachment.pk])
             html = html.replace(f'"cid:{content_id}"', f'"{url}"')
     if html != message.body_html:
         message.body_html = html
         message.save(update_fields=["body_html"])
+    return stored
 
 
 def relink_inline(message: Message, view: str) -> str:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from relaydesk.tickets.models import Ticket, TicketEvent
 
@@ -27,11 +29,23 @@ def separate_actions() -> None:
         collector.separate()
 
 
-class Entry(Protocol):
-    """What a collector keeps per ticket: the line ids, and the callback queued for them."""
+@dataclass(kw_only=True)
+class Entry:
+    """What a collector keeps per ticket: the lines as written and the callback queued for
+    them. `exact` while a rollback cannot have taken a line and left the callback: each line
+    was written inside no savepoint the callback was queued outside of."""
 
-    ids: list[int]
-    callback: Callable[[], None] | None
+    lines: list[TicketEvent] = field(default_factory=list)
+    exact: bool = True
+    savepoints: frozenset[str] = frozenset()
+    callback: Callable[[], None] | None = None
+
+    def committed(self, ticket_id: int, read: QuerySet[TicketEvent]) -> list[TicketEvent]:
+        """The lines that committed: those in hand (in the order written) when exact, else
+        read again through `read` (in its order)."""
+        if self.exact:
+            return self.lines
+        return list(read.filter(pk__in=[line.pk for line in self.lines], ticket_id=ticket_id))
 
 
 class LineCollector[E: Entry]:
@@ -54,11 +68,14 @@ class LineCollector[E: Entry]:
             return
         pending = self._pending()
         entry = pending.get(ticket.pk)
+        savepoints = frozenset(connection.savepoint_ids)
         if entry is None or not self._still_queued(entry):  # none yet, or rolled back
             entry = pending[ticket.pk] = self._new_entry()
+            entry.savepoints = savepoints
             entry.callback = partial(self._flush, ticket.pk, entry)
             transaction.on_commit(entry.callback, robust=True)
-        entry.ids.append(event.pk)
+        entry.lines.append(event)
+        entry.exact = entry.exact and savepoints <= entry.savepoints
 
     def release(self, ticket_id: int, entry: E) -> None:
         """Forget the ticket's entry as its flush starts (lines written by the flush itself

@@ -12,7 +12,14 @@ from typing import Any
 from django.db import transaction
 
 from relaydesk.accounts.models import User
-from relaydesk.tickets.models import EventKind, Message, Ticket, TicketEvent, TimeEntry
+from relaydesk.tickets.models import (
+    Attachment,
+    EventKind,
+    Message,
+    Ticket,
+    TicketEvent,
+    TimeEntry,
+)
 from relaydesk.tickets.signals import action_recorded, event_recorded
 
 Value = dict[str, Any] | None
@@ -97,17 +104,23 @@ def value_of(obj: Any) -> Value:
     return {"id": obj, "label": str(obj)}
 
 
-def _event(ticket: Ticket, actor: User | None, kind: str, **fields: Any) -> TicketEvent:
+def _event(
+    ticket: Ticket,
+    actor: User | None,
+    kind: str,
+    heard: dict[str, Any] | None = None,
+    **fields: Any,
+) -> TicketEvent:
     if not fields.get("note") and _cause.get():
         fields["note"] = _cause.get()
     event = TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, **fields)
-    _heard(event, ticket)
+    _heard(event, ticket, **(heard or {}))
     return event
 
 
-def _heard(event: TicketEvent, ticket: Ticket) -> None:
-    """Tell the listeners of a line just written."""
-    event_recorded.send(sender=TicketEvent, event=event, ticket=ticket)
+def _heard(event: TicketEvent, ticket: Ticket, **extra: Any) -> None:
+    """Tell the listeners of a line just written (`extra`: what they may use besides)."""
+    event_recorded.send(sender=TicketEvent, event=event, ticket=ticket, **extra)
     running = _action.get()
     if running is None:
         action_recorded.send(sender=TicketEvent, actions=[(ticket, [event])])
@@ -141,11 +154,21 @@ def fields_changed(
     return lines
 
 
-def ticket_created(ticket: Ticket, *, actor: User | None) -> TicketEvent:
+def ticket_created(
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    message: Message | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> TicketEvent:
+    """`message`: the new ticket's only message, with its `attachments`, as just written; the
+    listeners hear them as `first_message` and `first_attachments` (the search document is
+    made from them rather than read back)."""
     return _event(
         ticket,
         actor,
         EventKind.CREATED,
+        heard={"first_message": message, "first_attachments": attachments} if message else None,
         after={"channel": ticket.channel, "subject": ticket.subject},
     )
 

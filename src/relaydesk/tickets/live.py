@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,10 @@ def _send(announcements: list[Announcement]) -> None:
     layer = get_channel_layer()
     if layer is None or not announcements:
         return
+    if isinstance(layer, InMemoryChannelLayer) and not any(
+        layer.groups.get(group) for group, _message in announcements
+    ):
+        return  # nobody listens: this layer reaches no other process, and no page here joined
 
     async def send_all() -> None:
         for group, message in announcements:

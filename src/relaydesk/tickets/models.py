@@ -183,7 +183,10 @@ class CustomField(models.Model):
 
 
 class Ticket(models.Model):
-    number = models.BigIntegerField(_("number"), unique=True, null=True, editable=False)
+    # The database default makes the INSERT return the number PostgreSQL's trigger gives.
+    number = models.BigIntegerField(
+        _("number"), unique=True, null=True, editable=False, db_default=None
+    )
     subject = models.CharField(_("subject"), max_length=250)
     # The requester's, department's and assignee's lookups use the composite indexes that
     # start with them (Meta.indexes): a single-column index more would only slow every write.

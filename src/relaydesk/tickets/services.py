@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,9 +42,9 @@ from relaydesk.tickets.text import clean_body, find_mentions
 from relaydesk.tickets.visibility import (
     can_change,
     can_merge_contacts,
+    can_write_in,
     is_requester_side,
     visible_tickets,
-    writable_departments,
 )
 
 MAX_SUBJECT = 250
@@ -108,16 +108,18 @@ def _check_department_for(actor: User | None, department: Department | None) -> 
         actor is not None
         and actor.is_agent
         and department is not None
-        and not writable_departments(actor).filter(pk=department.pk).exists()
+        and not can_write_in(actor, department)
     ):
         raise PermissionDenied(_("You may not work in this department."))
 
 
 def insert_ticket(**fields: Any) -> Ticket:
-    """The row of a new ticket with its number (the row id plus the offset)."""
+    """The row of a new ticket with its number (the row id plus the offset): given by the
+    database as it inserts the row on PostgreSQL (`tickets/numbering.py`), else written here."""
     ticket = Ticket.objects.create(**fields)
-    ticket.number = ticket_number(ticket.pk)
-    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
+    if ticket.number is None:
+        ticket.number = ticket_number(ticket.pk)
+        Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
     return ticket
 
 
@@ -205,7 +207,7 @@ def create_ticket(
         status_changed_at=now,
     )
     if tag_names:
-        ticket.tags.add(*_tags(tag_names))  # a new ticket has none: no read before the insert
+        _tag_new(ticket, tag_names)
     message = Message.objects.create(
         ticket=ticket,
         author=requester if channel != Channel.INTERNAL else actor,
@@ -218,8 +220,8 @@ def create_ticket(
         headers=origin.headers if origin else {},
         created_at=now,
     )
-    store_attachments(message, attachments)
-    events.ticket_created(ticket, actor=actor)
+    stored = store_attachments(message, attachments)
+    events.ticket_created(ticket, actor=actor, message=message, attachments=stored)
     _on_commit_broadcast(ticket, "created", public=False)
     return ticket
 
@@ -626,6 +628,22 @@ def _tags(names: list[str]) -> list[Tag]:
         return list(existing.values())
     Tag.objects.bulk_create(missing, ignore_conflicts=True)
     return list(Tag.objects.filter(name__in=names))
+
+
+def _tag_new(ticket: Ticket, names: list[str]) -> None:
+    """Tag a ticket that has no tags yet: one INSERT … SELECT of the tags that exist; only
+    when some do not, they are made and added too (the rows already there are skipped)."""
+    through = Ticket.tags.through._meta
+    sql = (  # names from the models' metadata, values as parameters
+        f'INSERT INTO "{through.db_table}" ("ticket_id", "tag_id") '  # noqa: S608
+        f'SELECT %s, "id" FROM "{Tag._meta.db_table}" WHERE "name" IN '
+        f"({', '.join(['%s'] * len(names))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ticket.pk, *names])
+        found = cursor.rowcount
+    if found < len(names):
+        ticket.tags.add(*_tags(names))
 
 
 def _set_tags(ticket: Ticket, *, actor: User | None, names: Iterable[str]) -> None:

@@ -81,6 +81,19 @@ def writable_departments(user: Person) -> QuerySet[Department]:
     return departments.filter(id__in=_department_ids(user, (Access.FULL,)))
 
 
+def can_write_in(user: Person, department: Department) -> bool:
+    """May this person create and change tickets in this department? `writable_departments`
+    for one department: an administrator in any active one (as this instance says), another
+    agent where they have full access and the department is active (as the database says)."""
+    if not isinstance(user, User) or not user.is_agent or not department.is_active:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return Membership.objects.filter(
+        user=user, department=department, access=Access.FULL, department__is_active=True
+    ).exists()
+
+
 def can_change(user: Person, ticket: Ticket) -> bool:
     """May this agent change the ticket (fields, replies, notes)? Read-only access may not."""
     if not isinstance(user, User) or not user.is_agent:

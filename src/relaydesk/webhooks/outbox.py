@@ -19,12 +19,14 @@ from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import Role, User
 from relaydesk.api import serialize
+from relaydesk.core.kept import Kept
 from relaydesk.tickets.events import once_per_action
 from relaydesk.tickets.models import EventKind, Ticket, TicketEvent
 from relaydesk.webhooks import keys, signing, transport
@@ -72,6 +74,10 @@ def on_event(sender: Any, *, event: TicketEvent, ticket: Ticket, **kwargs: Any) 
     event_type = EVENT_TYPES.get(event.kind)
     if event_type is None:
         return
+    if _batch_endpoints.get() is None and not any(
+        e.wants(event_type) for e in _kept_listeners.get()
+    ):
+        return
     active = once_per_action("webhooks.endpoints", _active_endpoints)
     endpoints = [e for e in active if e.wants(event_type)]
     if not endpoints:
@@ -98,6 +104,18 @@ def endpoints_read_once() -> Iterator[None]:
 def _active_endpoints() -> list[Endpoint]:
     cached = _batch_endpoints.get()
     return cached if cached is not None else list(Endpoint.objects.filter(is_active=True))
+
+
+def _listened() -> list[Endpoint]:
+    return list(Endpoint.objects.filter(is_active=True).only("events"))
+
+
+# Whether any endpoint listens, kept for a second (`core.kept`), so that an event nobody
+# subscribes to costs no query: an endpoint saved here counts at once, elsewhere within a
+# second. The endpoints a delivery goes to are read afresh.
+_kept_listeners = Kept(_listened)
+for _signal in (post_save, post_delete):
+    _signal.connect(_kept_listeners.forget, sender=Endpoint, dispatch_uid="webhook-listeners")
 
 
 def _with_relations(ticket: Ticket) -> Ticket:

@@ -124,3 +124,61 @@ def test_apitoken_command_refuses_bad_input(agent, args):
     with pytest.raises(CommandError):
         call_command("apitoken", "create", *args, stdout=io.StringIO())
     assert not ApiToken.objects.exists()
+
+
+def test_a_kept_token_is_refused_once_revoked_expired_or_its_person_changes(agent, monkeypatch):
+    """Tokens are kept per process after their first check; every way a token stops being
+    good still holds from the next request on."""
+    api_with = {}
+    for name in ("revoked", "expired", "deleted", "deactivated", "lapsing"):
+        raw = tokens.issue(user=agent, name=name, days=1)
+        api_with[name] = ApiClient(raw)
+        assert api_with[name].get("/tickets").status_code == 200  # now kept
+
+    token = ApiToken.objects.get(name="revoked")
+    assert tokens.revoke(user=agent, token_id=token.pk)
+    assert api_with["revoked"].get("/tickets").status_code == 401
+
+    token = ApiToken.objects.get(name="expired")
+    token.expires_at = timezone.now() - datetime.timedelta(seconds=1)
+    token.save()
+    assert api_with["expired"].get("/tickets").status_code == 401
+
+    ApiToken.objects.filter(name="deleted").delete()
+    assert api_with["deleted"].get("/tickets").status_code == 401
+
+    later = timezone.now() + datetime.timedelta(days=2)
+    monkeypatch.setattr("relaydesk.api.models.timezone.now", lambda: later)
+    assert api_with["lapsing"].get("/tickets").status_code == 401
+    monkeypatch.undo()
+
+    assert api_with["deactivated"].get("/tickets").status_code == 200
+    agent.is_active = False
+    agent.save()
+    assert api_with["deactivated"].get("/tickets").status_code == 401
+
+
+def test_a_token_changed_by_another_process_is_read_again(agent):
+    """Another process's change reaches this one through the shared stamp, even when this
+    process's signals never saw it (here: a row deleted behind the ORM's back)."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    api = ApiClient(tokens.issue(user=agent, name="elsewhere"))
+    assert api.get("/tickets").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM api_apitoken WHERE name = %s", ["elsewhere"])
+    cache.set(tokens.VERSION_KEY, "changed by another process", None)
+    assert api.get("/tickets").status_code == 401
+    cache.delete(tokens.VERSION_KEY)  # evicted: a new stamp, nothing kept counts
+
+
+def test_a_request_cannot_change_the_kept_token_of_the_next(agent):
+    raw = tokens.issue(user=agent, name="kept")
+    first = tokens.authenticate(raw)
+    assert first is not None
+    first.user.role = "admin"
+    first.scope = Scope.WRITE
+    second = tokens.authenticate(raw)
+    assert second is not None
+    assert (second.user.role, second.scope) == (agent.role, Scope.READ)

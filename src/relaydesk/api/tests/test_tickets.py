@@ -313,3 +313,46 @@ def test_ticket_json_names_the_sla_policy_that_set_its_due_times(agent, support)
     assert sla["first_response_due_at"] is not None
     listed = api_as(agent).get("/tickets").json()
     assert listed["items"][0]["sla"]["policy"]["name"] == "Around the clock"
+
+
+def test_a_listed_ticket_reads_as_the_ticket_itself(agent, other_agent, customer, support, acme):
+    """The list reads what tickets refer to in bulk; each item is what the ticket's own
+    address answers, relation by relation."""
+    from relaydesk.accounts.models import Organization
+    from relaydesk.sla.models import Policy, TicketSla
+    from relaydesk.tickets.models import TicketType
+
+    kinds = [TicketType.objects.create(name=n) for n in ("Question", "Incident")]
+    other = Organization.objects.create(name="Other Org")
+    policy = Policy.objects.create(name="Gold")
+    made = [
+        services.create_ticket(
+            actor=agent,
+            requester=customer,
+            subject=f"R{n}",
+            body=services.Body("x"),
+            channel=Channel.PHONE,
+            department=support if n % 2 else None,
+            ticket_type=kinds[n % 2] if n < 3 else None,
+            assignee=agent if n == 1 else None,
+            tags=[f"t{n}", "shared"] if n else [],
+        )
+        for n in range(4)
+    ]
+    Ticket.objects.filter(pk=made[2].pk).update(organization=other, merged_into=made[1])
+    TicketSla.objects.update_or_create(ticket=made[1], defaults={"policy": policy})
+    api = api_as(agent)
+    listed = {t["number"]: t for t in api.get("/tickets").json()["items"]}
+    assert set(listed) == {t.number for t in made}
+    for t in made:
+        assert listed[t.number] == api.get(f"/tickets/{t.number}").json()
+    assert listed[made[1].number]["sla"]["policy"] == {"id": policy.pk, "name": "Gold"}
+    assert listed[made[1].number]["assignee"]["id"] == agent.pk
+    assert listed[made[2].number]["organization"]["name"] == "Other Org"
+    assert listed[made[2].number]["merged_into"] == made[1].number
+    assert listed[made[0].number]["organization"]["name"] == acme.name
+    assert listed[made[1].number]["type"]["name"] == "Incident"
+    assert listed[made[3].number]["tags"] == ["shared", "t3"]
+    # A merge target the caller cannot see is not named.
+    seen = {t["number"]: t for t in api_as(other_agent).get("/tickets").json()["items"]}
+    assert seen[made[2].number]["merged_into"] is None

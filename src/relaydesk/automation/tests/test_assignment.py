@@ -255,3 +255,13 @@ def test_customer_never_becomes_a_candidate(support, open_ticket):
     set_mode(support, AssignmentMode.ROUND_ROBIN)
     make_user("ghost@example.com", "customer")
     assert open_ticket(support).assignee is None
+
+
+def test_a_mode_changed_here_counts_at_the_next_ticket(support, open_ticket, monkeypatch):
+    from relaydesk.core import kept
+
+    monkeypatch.setattr(kept, "KEEP_SECONDS", 60.0)  # the modes kept as in production
+    assert open_ticket(support).assignee is None
+    set_mode(support, AssignmentMode.ROUND_ROBIN)
+    agent = add_agent(support, "a@example.com")
+    assert open_ticket(support).assignee == agent

@@ -435,3 +435,14 @@ def test_call_a_webhook_refuses_an_unknown_endpoint(admin_user):
     with pytest.raises(ValidationError) as refused:
         rule(admin_user, actions=[("call_webhook", "nowhere")])
     assert "no active webhook" in str(refused.value)
+
+
+def test_a_trigger_saved_here_counts_at_the_next_ticket(
+    admin_user, support, open_ticket, monkeypatch
+):
+    from relaydesk.core import kept
+
+    monkeypatch.setattr(kept, "KEEP_SECONDS", 60.0)  # the rules' version kept as in production
+    assert not open_ticket(support).tags.exists()
+    rule(admin_user, actions=[("add_tags", "seen")])
+    assert list(open_ticket(support).tags.values_list("name", flat=True)) == ["seen"]

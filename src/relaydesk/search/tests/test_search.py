@@ -272,3 +272,20 @@ def test_alternatives_split_a_tsquery_at_its_top_level_ors():
     query = "'refund' & 'mobil' | 'refund' & 'mobil' | ( 'a' | 'b' ) & 'c' | 'it''s | x'"
     assert alternatives(query) == ["'refund' & 'mobil'", "( 'a' | 'b' ) & 'c'", "'it''s | x'"]
     assert alternatives("") == []
+
+
+def test_a_new_tickets_document_is_the_one_its_stored_messages_make(customer, open_ticket):
+    from django.test.utils import CaptureQueriesContext
+
+    from relaydesk.search import indexer
+
+    upload = SimpleUploadedFile("quarterly-report.pdf", b"%PDF", content_type="application/pdf")
+    columns = ("config", "title", "public_text", "note_text")
+    with CaptureQueriesContext(connection) as queries:
+        ticket = open_ticket("Files", "See attached.", attachments=[upload])
+    assert not any('FROM "tickets_attachment"' in q["sql"] for q in queries.captured_queries)
+    made = SearchDocument.objects.values_list(*columns).get(ticket=ticket)
+    assert customer.organization.name in made[2]
+    assert "quarterly-report.pdf" in made[2]
+    indexer.index_ticket(ticket)  # from the messages as stored
+    assert SearchDocument.objects.values_list(*columns).get(ticket=ticket) == made

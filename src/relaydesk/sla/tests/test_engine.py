@@ -269,3 +269,40 @@ def test_a_recompute_of_many_locks_each_batch_before_reading_history(policy, tic
         assert engine.recompute_open() == 1
     picked = next(q["sql"] for q in queries if 'FROM "tickets_ticket"' in q["sql"])
     assert "FOR UPDATE" in picked
+
+
+def test_a_new_ticket_is_not_read_back_and_stores_what_a_read_would(policy, customer, support):
+    from relaydesk.tickets.models import Channel
+
+    with CaptureQueriesContext(connection) as queries:
+        ticket = services.create_ticket(
+            actor=customer,
+            requester=customer,
+            subject="Printer on fire",
+            body=services.Body("It started smoking this morning."),
+            channel=Channel.PORTAL,
+            department=support,
+        )
+    assert sla_reads(queries) == 0  # its lines are all it has, and nothing is stored yet
+    assert reload(ticket).first_response_due_at == ticket.created_at + H
+    with CaptureQueriesContext(connection) as queries:
+        engine.recompute(reload(ticket), now=ticket.created_at)
+    assert (sla_reads(queries), writes(queries)) == (1, [])
+
+
+def test_a_policy_on_tags_reads_a_new_tickets_tags(policy, customer, support):
+    from relaydesk.tickets.models import Channel, Tag
+
+    policy.tags.add(Tag.objects.create(name="vip"))
+    with CaptureQueriesContext(connection) as queries:
+        tagged = services.create_ticket(
+            actor=customer,
+            requester=customer,
+            subject="Printer on fire",
+            body=services.Body("It started smoking this morning."),
+            channel=Channel.PORTAL,
+            department=support,
+            tags=["vip"],
+        )
+    assert sla_reads(queries) == 1
+    assert TicketSla.objects.get(ticket=tagged).policy == policy

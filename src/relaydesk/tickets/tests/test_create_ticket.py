@@ -212,3 +212,32 @@ def test_nul_characters_never_reach_the_database(customer):
     ticket.refresh_from_db()
     assert ticket.subject == "Bad subject"
     assert list(ticket.tags.values_list("name", flat=True)) == ["ab"]
+
+
+def test_the_number_comes_with_the_insert_and_without_the_trigger_too(customer, support, settings):
+    from django.db import connection
+
+    from relaydesk.tickets import numbering
+
+    numbered = open_ticket(customer, customer, department=support)
+    if connection.vendor == "postgresql":  # the trigger gave it; the INSERT returned it
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TRIGGER {numbering.NAME} ON tickets_ticket")  # rolled back
+    unnumbered_by_the_database = open_ticket(customer, customer, department=support)
+    for ticket in (numbered, unnumbered_by_the_database):
+        assert (
+            ticket.number
+            == Ticket.objects.get(pk=ticket.pk).number
+            == ticket.pk + settings.TICKET_NUMBER_OFFSET
+        )
+
+
+def test_new_tickets_tags_existing_new_and_both(customer, support):
+    from relaydesk.tickets.models import Tag
+
+    Tag.objects.create(name="billing")
+    first = open_ticket(customer, customer, department=support, tags=["Billing", "#urgent"])
+    second = open_ticket(customer, customer, department=support, tags=["urgent", "billing"])
+    for ticket in (first, second):
+        assert sorted(ticket.tags.values_list("name", flat=True)) == ["billing", "urgent"]
+    assert Tag.objects.filter(name="urgent").count() == 1

@@ -254,3 +254,18 @@ def test_signature_refuses_tampering_and_replay():
     assert not signing.verify("s3cret", b'{"a":1}', header, now=now + 301)
     assert not signing.verify("s3cret", b'{"a":1}', "t=abc,v1=00")
     assert not signing.verify("s3cret", b'{"a":1}', "garbage")
+
+
+def test_an_endpoint_added_here_hears_the_next_event_at_once(
+    admin_user, customer, support, monkeypatch
+):
+    from relaydesk.core import kept
+
+    monkeypatch.setattr(kept, "KEEP_SECONDS", 60.0)  # kept as in production
+    open_ticket(customer, support)  # nobody listens, and that is kept
+    endpoint, _secret = outbox.create_endpoint(
+        actor=admin_user, name="CRM", url="http://127.0.0.1:9/hook"
+    )
+    ticket = open_ticket(customer, support, subject="Second")
+    [delivery] = Delivery.objects.all()
+    assert (delivery.endpoint, delivery.payload["ticket"]["number"]) == (endpoint, ticket.number)

@@ -23,6 +23,11 @@ class Command(BaseCommand):
             "PostgreSQL and REDIS_URL, so live updates, the cache and rate limits are shared.",
         )
         parser.add_argument(
+            "--no-access-log",
+            action="store_true",
+            help="Do not log every request (behind a proxy that logs them already).",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="Do not run the task worker thread, even on the embedded default.",
@@ -49,6 +54,7 @@ class Command(BaseCommand):
             host=options["host"],
             port=options["port"],
             log_level="debug" if settings.DEBUG else "info",
+            access_log=not options["no_access_log"],
             proxy_headers=True,
             lifespan="off",
             workers=workers,
