@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -170,19 +171,32 @@ def process(row: InboundMail) -> Outcome:
             locked = InboundMail.objects.select_for_update().get(pk=row.pk)
             if locked.outcome not in (Outcome.RECEIVED, Outcome.QUARANTINED):
                 return Outcome.DUPLICATE
-            return _process(locked)
+            return _process(locked)[0]
     except Exception as exc:  # anything at all: the mail waits in quarantine with the reason
         _held(row, exc)
         return Outcome.QUARANTINED
 
 
+class _MailFailed(Exception):
+    """A mail of a batch run without savepoints failed: the batch is run again with them."""
+
+
 def process_many(ids: list[int]) -> dict[int, Outcome]:
-    """`process` for a batch of stored mails (an import): one transaction for them all, a
-    savepoint for each, so a mail that fails rolls back alone and is quarantined while the
-    others commit together. Search documents and SLA due times are written once for the
+    """`process` for a batch of stored mails (an import): one transaction for them all, so a
+    mail that fails is quarantined while the others commit together. The batch first runs
+    with no savepoint per mail (most batches have no failing mail); should one fail, the
+    batch rolls back and runs again with a savepoint per mail, so the failing one rolls back
+    alone. Search documents, SLA due times and the mails' outcomes are written once for the
     batch, from what it stored; the automation and notifications run after the commit for
     each mail's lines apart, as if each mail had committed alone. Should the batch itself
     fail (its commit, the database going away), each mail is processed again on its own."""
+    try:
+        return _process_batch(ids, savepoints=False)
+    except _MailFailed:
+        return _process_batch(ids, savepoints=True)
+
+
+def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
     outcomes: dict[int, Outcome] = {}
     failed: dict[int, Exception] = {}
     committed: list[bool] = []
@@ -206,20 +220,27 @@ def process_many(ids: list[int]) -> dict[int, Outcome]:
                 (p.message_id for p in parsed.values() if p),
                 (p.sender for p in parsed.values() if p),
             )
+            finished: list[tuple[InboundMail, dict[str, object]]] = []
             for pk in ids:
                 separate_actions()
                 if pk not in rows:
                     outcomes[pk] = Outcome.DUPLICATE
                     continue
                 try:
-                    with transaction.atomic():
-                        outcomes[pk] = _process(rows[pk], parsed[pk])
-                except Exception as exc:  # held below, once the others are committed
-                    failed[pk] = exc
+                    with transaction.atomic() if savepoints else nullcontext():
+                        outcomes[pk], fields = _process(rows[pk], parsed[pk], deferred=True)
+                except Exception as exc:
+                    if not savepoints:
+                        raise _MailFailed from exc
+                    failed[pk] = exc  # held below, once the others are committed
                     lookups.forget_people()
                 else:
+                    finished.append((rows[pk], fields))
                     if outcomes[pk] != Outcome.QUARANTINED:
                         lookups.take_message_id(rows[pk].message_id)
+            _store_outcomes(finished)
+    except _MailFailed:
+        raise
     except Exception:
         if not committed:
             log.exception("A batch of %s inbound mails failed; processing each alone", len(ids))
@@ -229,6 +250,23 @@ def process_many(ids: list[int]) -> dict[int, Outcome]:
         _held(InboundMail(pk=pk), error)
         outcomes[pk] = Outcome.QUARANTINED
     return outcomes
+
+
+def _store_outcomes(finished: list[tuple[InboundMail, dict[str, object]]]) -> None:
+    """The outcomes of a batch's mails in one UPDATE: every row is given every field its
+    outcome did not set as it was read."""
+    names = sorted({name for _row, fields in finished for name in fields})
+    if not names:
+        return
+    columns = {f.name: f.attname for f in InboundMail._meta.concrete_fields}
+    updated = []
+    for row, fields in finished:
+        mail = InboundMail(pk=row.pk)
+        for name in names:
+            value = fields[name] if name in fields else getattr(row, columns[name])
+            setattr(mail, columns[name], getattr(value, "pk", value))
+        updated.append(mail)
+    InboundMail.objects.bulk_update(updated, names)
 
 
 def _parsed(row: InboundMail) -> ParsedMail | None:
@@ -274,9 +312,12 @@ class _Context:
     parsed: ParsedMail
     recipients: list[str]
     mailbox: Mailbox | None
+    deferred: bool  # the outcome is written by the batch (`_store_outcomes`)
 
 
-def _finish(ctx: _Context, outcome: str, **fields: object) -> Outcome:
+def _finish(ctx: _Context, outcome: str, **fields: object) -> tuple[Outcome, dict[str, object]]:
+    """The outcome and the fields it sets on the stored mail, written now unless the batch
+    writes them (`deferred`)."""
     row = ctx.row
     fields.update(
         outcome=outcome,
@@ -287,21 +328,24 @@ def _finish(ctx: _Context, outcome: str, **fields: object) -> Outcome:
         mailbox=ctx.mailbox,
         error=str(fields.get("error", "")),
     )
-    InboundMail.objects.filter(pk=row.pk).update(**fields)
+    if not ctx.deferred:
+        InboundMail.objects.filter(pk=row.pk).update(**fields)
     for name, value in fields.items():
         if not isinstance(value, Subquery):  # the first message's id, read by the UPDATE
             setattr(row, name, value)
-    return Outcome(outcome)
+    return Outcome(outcome), fields
 
 
-def _process(row: InboundMail, parsed: ParsedMail | None = None) -> Outcome:
+def _process(
+    row: InboundMail, parsed: ParsedMail | None = None, *, deferred: bool = False
+) -> tuple[Outcome, dict[str, object]]:
     parsed = parsed or parse(bytes(row.raw))
     recipients = [
         r
         for r in (row.envelope_recipient.lower(), *parsed.delivered_to, *parsed.to, *parsed.cc)
         if r
     ]
-    ctx = _Context(row, parsed, recipients, row.mailbox or mailbox_for(recipients))
+    ctx = _Context(row, parsed, recipients, row.mailbox or mailbox_for(recipients), deferred)
     if parsed.message_id and lookups.message_id_taken(parsed.message_id, row):
         return _finish(ctx, Outcome.DUPLICATE)
     if parsed.bounce_of:
