@@ -107,6 +107,16 @@ def _is_manual(department_id: int) -> bool:
     return mode in (None, AssignmentMode.MANUAL)
 
 
+def routed_departments() -> set[int]:
+    """The departments that hand tickets out (the others are manual), read at once for many
+    tickets' routing (an import's batch), without a lock like `_is_manual`."""
+    return set(
+        DepartmentRouting.objects.exclude(mode=AssignmentMode.MANUAL).values_list(
+            "department_id", flat=True
+        )
+    )
+
+
 def _locked_pool(department_id: int) -> Pool:
     """The department's routing row, locked; its candidates only when it hands tickets out
     (counting every agent's open tickets is the costly part of routing)."""
@@ -203,19 +213,24 @@ def _took(pool: Pool, candidate: Candidate) -> None:
 
 @transaction.atomic
 def route(
-    ticket_id: int, *, replace_unavailable: bool = False, department_id: int | None = None
+    ticket_id: int,
+    *,
+    replace_unavailable: bool = False,
+    department_id: int | None = None,
+    manual: bool | None = None,
 ) -> bool:
     """Give the ticket to an agent of its department, or queue it. With `replace_unavailable`
     an assigned ticket whose agent is away, offline or full is handed to someone available
     (a customer replied and should not wait). True when an agent got it. `department_id`: the
-    department the caller just read (checked again once the ticket is locked)."""
+    department the caller just read (checked again once the ticket is locked); `manual`:
+    whether it hands out by hand, when the caller read that too (`routed_departments`)."""
     if department_id is None:
         department_id = (
             Ticket.objects.filter(pk=ticket_id).values_list("department_id", flat=True).first()
         )
     if department_id is None:
         return False
-    if _is_manual(department_id):  # nothing to hand out: no lock, no write
+    if _is_manual(department_id) if manual is None else manual:  # nothing to hand out
         QueueEntry.objects.filter(ticket_id=ticket_id).delete()
         return False
     pool = _locked_pool(department_id)

@@ -38,10 +38,12 @@ def current_version() -> int:
     return found or 0
 
 
-def active_triggers(on: set[str]) -> list[CompiledTrigger]:
-    """The active triggers for these events, in position order."""
+def active_triggers(on: set[str], *, version: int | None = None) -> list[CompiledTrigger]:
+    """The active triggers for these events, in position order; `version`: the rules'
+    version, when the caller read it (for many actions at once)."""
     global _cache
-    version = current_version()  # read before the rules: a change meanwhile shows next time
+    if version is None:
+        version = current_version()  # read before the rules: a change meanwhile shows next time
     cached = _cache
     if cached is None or cached[0] != version:
         cached = (version, _compile())

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from relaydesk.automation import assignment, triggers
+from relaydesk.automation import assignment, compiled, triggers
 from relaydesk.tickets.committed import LineCollector
 from relaydesk.tickets.models import EventKind, MessageKind, StatusCategory, Ticket, TicketEvent
 from relaydesk.tickets.signals import event_recorded
@@ -40,6 +40,16 @@ class Chain:
 
 
 @dataclass
+class Prepared:
+    """What an import's batch read at once for its entries (`_prepare`)."""
+
+    lines: list[TicketEvent]
+    ticket: Ticket | None
+    version: int
+    routed: set[int]
+
+
+@dataclass
 class Pending:
     """A ticket's history lines waiting for their transaction to commit, and the round of the
     chain that wrote them (1 for a person's action)."""
@@ -48,6 +58,7 @@ class Pending:
     depth: int
     ids: list[int] = field(default_factory=list)
     callback: Callable[[], None] | None = None
+    prepared: Prepared | None = None
 
 
 _current: ContextVar[tuple[Chain, int] | None] = ContextVar("relaydesk_automation", default=None)
@@ -68,7 +79,11 @@ def collect(sender: Any, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> N
 def _flush(ticket_id: int, entry: Pending) -> None:
     """Handle a committed action's lines once, in a transaction of their own."""
     _collector.release(ticket_id, entry)
-    lines = list(TicketEvent.objects.filter(pk__in=entry.ids, ticket_id=ticket_id))
+    prepared = entry.prepared
+    if prepared is None:
+        lines = list(TicketEvent.objects.filter(pk__in=entry.ids, ticket_id=ticket_id))
+    else:
+        lines = prepared.lines
     if not lines:
         return
     if entry.depth > MAX_DEPTH:
@@ -76,19 +91,53 @@ def _flush(ticket_id: int, entry: Pending) -> None:
         return
     token = _current.set((entry.chain, entry.depth))
     try:
-        triggers.run(ticket_id, lines, entry.chain.fired)
-        after_action(ticket_id, lines)
+        if prepared is None:
+            triggers.run(ticket_id, lines, entry.chain.fired)
+            after_action(ticket_id, lines)
+        else:
+            triggers.run(ticket_id, lines, entry.chain.fired, version=prepared.version)
+            current = not _collector.written_since_prepared(ticket_id)
+            after_action(
+                ticket_id,
+                lines,
+                ticket=prepared.ticket if current else None,
+                routed=prepared.routed,
+            )
     finally:
         _current.reset(token)
 
 
-_collector = LineCollector(_new_entry, _flush)
+def _prepare(entries: list[tuple[int, Pending]]) -> None:
+    """An import's batch (`committed.prepared_together`): every entry's lines and ticket, the
+    rules' version and the departments that route, each read once for the batch."""
+    wanted = {pk for _ticket_id, entry in entries for pk in entry.ids}
+    found = TicketEvent.objects.in_bulk(wanted)
+    tickets = Ticket.objects.in_bulk({ticket_id for ticket_id, _entry in entries})
+    version = compiled.current_version()
+    routed = assignment.routed_departments()
+    for ticket_id, entry in entries:
+        mine = (found[pk] for pk in set(entry.ids) if pk in found)
+        lines = sorted(
+            (line for line in mine if line.ticket_id == ticket_id),
+            key=lambda line: (line.created_at, line.pk),  # the model's order
+        )
+        entry.prepared = Prepared(lines, tickets.get(ticket_id), version, routed)
+
+
+_collector = LineCollector(_new_entry, _flush, _prepare)
 suspended = _collector.suspended  # no automation for actions inside (seeding the demo)
 
 
-def after_action(ticket_id: int, lines: list[TicketEvent]) -> None:
-    """Route the ticket when it needs an agent, and hand out the slots the action freed."""
-    ticket = Ticket.objects.filter(pk=ticket_id).first()
+def after_action(
+    ticket_id: int,
+    lines: list[TicketEvent],
+    *,
+    ticket: Ticket | None = None,
+    routed: set[int] | None = None,
+) -> None:
+    """Route the ticket when it needs an agent, and hand out the slots the action freed.
+    `ticket` and `routed` (the departments that hand out): when the caller read them."""
+    ticket = ticket or Ticket.objects.filter(pk=ticket_id).first()
     if ticket is None:
         return
     freed: set[int] = set()
@@ -119,7 +168,12 @@ def after_action(ticket_id: int, lines: list[TicketEvent]) -> None:
     if ticket.is_closed or ticket.assignee_id is not None:
         assignment.QueueEntry.objects.filter(ticket_id=ticket_id).delete()
     if route and ticket.department_id is not None and not ticket.is_closed:
-        assignment.route(ticket_id, replace_unavailable=replace, department_id=ticket.department_id)
+        assignment.route(
+            ticket_id,
+            replace_unavailable=replace,
+            department_id=ticket.department_id,
+            manual=None if routed is None else ticket.department_id not in routed,
+        )
     for department_id in sorted(freed - {0}):
         assignment.drain(department_id)
 

@@ -44,13 +44,20 @@ def happenings(lines: Iterable[TicketEvent]) -> set[str]:
     return found
 
 
-def run(ticket_id: int, lines: list[TicketEvent], fired: set[tuple[int, int]]) -> None:
+def run(
+    ticket_id: int,
+    lines: list[TicketEvent],
+    fired: set[tuple[int, int]],
+    *,
+    version: int | None = None,
+) -> None:
     """Fire the matching triggers once each; `fired` is the chain's record of what ran. The
-    ticket is loaded once and read again only after a trigger changed it."""
+    ticket is loaded once and read again only after a trigger changed it. `version`: the
+    rules' version, when the caller read it."""
     on = happenings(lines)
     if not on:
         return
-    candidates = compiled.active_triggers(on)
+    candidates = compiled.active_triggers(on, version=version)
     if not candidates:
         return
     reads = {field for trigger in candidates for field, _op, _value in trigger.conditions}

@@ -41,7 +41,7 @@ from relaydesk.mail.threading import find_thread, on_ticket
 from relaydesk.search import indexer
 from relaydesk.sla import receivers as sla
 from relaydesk.tickets import live, services
-from relaydesk.tickets.committed import separate_actions
+from relaydesk.tickets.committed import prepared_together, separate_actions
 from relaydesk.tickets.models import Channel, StatusCategory, Ticket
 from relaydesk.tickets.text import html_to_text, sanitize_html
 from relaydesk.webhooks import outbox as webhooks
@@ -188,7 +188,8 @@ def process_many(ids: list[int]) -> dict[int, Outcome]:
     batch rolls back and runs again with a savepoint per mail, so the failing one rolls back
     alone. Search documents, SLA due times and the mails' outcomes are written once for the
     batch, from what it stored; the automation and notifications run after the commit for
-    each mail's lines apart, as if each mail had committed alone. Should the batch itself
+    each mail's lines apart, as if each mail had committed alone (with what they read for
+    every mail read at once: `prepared_together`). Should the batch itself
     fail (its commit, the database going away), each mail is processed again on its own."""
     try:
         return _process_batch(ids, savepoints=False)
@@ -208,6 +209,7 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
             indexer.deferred(),
             sla.deferred(),
             webhooks.endpoints_read_once(),
+            prepared_together(),
         ):
             transaction.on_commit(lambda: committed.append(True))  # the first to run
             rows = {

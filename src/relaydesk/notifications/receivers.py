@@ -5,10 +5,12 @@ in a transaction of their own, so a failure here never undoes the change."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.dispatch import receiver
 
 from relaydesk.accounts.models import User
@@ -25,6 +27,7 @@ logger = logging.getLogger(__name__)
 class Pending:
     ids: list[int] = field(default_factory=list)
     callback: Any = None
+    lines: list[TicketEvent] | None = None  # read for an import's batch at once (`_prepare`)
 
 
 @receiver(event_recorded)
@@ -32,13 +35,20 @@ def collect(sender: Any, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> N
     _collector.add(event, ticket)
 
 
-def _flush(ticket_id: int, entry: Pending) -> None:
-    _collector.release(ticket_id, entry)
-    lines = list(
-        TicketEvent.objects.filter(pk__in=entry.ids, ticket_id=ticket_id)
+def _lines(ids: Iterable[int]) -> QuerySet[TicketEvent]:
+    return (
+        TicketEvent.objects.filter(pk__in=ids)
         .select_related("actor", "message", "ticket__assignee")
         .order_by("id")
     )
+
+
+def _flush(ticket_id: int, entry: Pending) -> None:
+    _collector.release(ticket_id, entry)
+    if entry.lines is not None and not _collector.written_since_prepared(ticket_id):
+        lines = entry.lines
+    else:  # not prepared, or the ticket changed since (its assignee, its followers)
+        lines = list(_lines(entry.ids).filter(ticket_id=ticket_id))
     if not lines:
         return
     try:
@@ -52,7 +62,17 @@ def _flush(ticket_id: int, entry: Pending) -> None:
         logger.exception("notifications for ticket %s failed", ticket_id)
 
 
-_collector = LineCollector(Pending, _flush)
+def _prepare(entries: list[tuple[int, Pending]]) -> None:
+    """An import's batch (`committed.prepared_together`): every entry's lines, with their
+    tickets' assignees and followers, in one go."""
+    wanted = {pk for _ticket_id, entry in entries for pk in entry.ids}
+    found = {line.pk: line for line in _lines(wanted).prefetch_related("ticket__followers")}
+    for ticket_id, entry in entries:
+        mine = sorted(set(entry.ids) & set(found))
+        entry.lines = [found[pk] for pk in mine if found[pk].ticket_id == ticket_id]
+
+
+_collector = LineCollector(Pending, _flush, _prepare)
 suspended = _collector.suspended  # no notifications for actions inside (seeding the demo)
 
 

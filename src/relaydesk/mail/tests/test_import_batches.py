@@ -211,3 +211,44 @@ def test_a_batch_that_fails_as_a_whole_is_processed_mail_by_mail(
     assert Ticket.objects.count() == 4
     assert SearchDocument.objects.count() == 4  # indexed by each mail's own action
     assert not InboundMail.objects.filter(outcome=Outcome.RECEIVED).exists()
+
+
+def import_alone_or_batched(tmp_path: Path, mails: list[bytes], *, batched: bool) -> None:
+    from relaydesk.mail import ingest
+
+    if batched:
+        run_import(write_mbox(tmp_path / "m.mbox", mails))
+    else:
+        for raw in mails:
+            ingest.receive(raw)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("batched", [False, True])
+def test_routing_and_notifications_of_a_batch_are_those_each_mail_gets_alone(
+    tmp_path: Path, mailbox, agent: User, batched: bool
+):
+    from relaydesk.automation.models import AssignmentMode
+    from relaydesk.automation.tests.conftest import set_mode
+    from relaydesk.notifications.models import Notification
+
+    set_mode(mailbox.department, AssignmentMode.ROUND_ROBIN)
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    # routed after the batch's commit: the reply's notification must see the new assignee
+    reply = make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id)
+    other = make_mail(sender="dave@acme.test", subject="Other")
+    import_alone_or_batched(tmp_path, [opening, reply, other], batched=batched)
+
+    assert set(Ticket.objects.values_list("subject", "assignee")) == {
+        ("Opening", agent.pk),
+        ("Other", agent.pk),
+    }
+    heard = Notification.objects.filter(recipient=agent)
+    assert sorted(heard.values_list("event", "ticket__subject")) == [
+        ("assigned", "Opening"),  # the new ticket's line, heard with its assignee
+        ("assigned", "Opening"),  # and the assignment's own line
+        ("assigned", "Other"),
+        ("assigned", "Other"),
+        ("customer_replied", "Opening"),
+    ]
