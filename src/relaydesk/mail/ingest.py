@@ -42,7 +42,7 @@ from relaydesk.search import indexer
 from relaydesk.sla import receivers as sla
 from relaydesk.tickets import live, services
 from relaydesk.tickets.committed import prepared_together, separate_actions
-from relaydesk.tickets.models import Channel, StatusCategory, Ticket
+from relaydesk.tickets.models import Channel, Message, StatusCategory, Ticket
 from relaydesk.tickets.text import html_to_text, sanitize_html
 from relaydesk.webhooks import outbox as webhooks
 
@@ -254,21 +254,58 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
     return outcomes
 
 
+# Every field `_finish` may set; a new ticket's mail points at the ticket's first message.
+_OUTCOME_FIELDS = (
+    "outcome",
+    "processed_at",
+    "message_id",
+    "subject",
+    "sender",
+    "mailbox",
+    "error",
+    "ticket",
+    "related_ticket",
+    "ticket_message",
+)
+
+
 def _store_outcomes(finished: list[tuple[InboundMail, dict[str, object]]]) -> None:
-    """The outcomes of a batch's mails in one UPDATE: every row is given every field its
-    outcome did not set as it was read."""
-    names = sorted({name for _row, fields in finished for name in fields})
-    if not names:
+    """The outcomes of a batch's mails (`_finish` left them on the rows), in one round trip:
+    `executemany` of one parametrized UPDATE, pipelined on PostgreSQL (an ORM `bulk_update`
+    of 50 rows costs more CPU than the 50 UPDATEs it saves)."""
+    if not finished:
         return
-    columns = {f.name: f.attname for f in InboundMail._meta.concrete_fields}
-    updated = []
-    for row, fields in finished:
-        mail = InboundMail(pk=row.pk)
-        for name in names:
-            value = fields[name] if name in fields else getattr(row, columns[name])
-            setattr(mail, columns[name], getattr(value, "pk", value))
-        updated.append(mail)
-    InboundMail.objects.bulk_update(updated, names)
+    meta, messages = InboundMail._meta, Message._meta
+    named = {f.name: str(f.column) for f in meta.concrete_fields}
+    columns = [named[name] for name in _OUTCOME_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = [f"{quote(column)} = %s" for column in columns[:-1]]
+    # Fixed SQL from the models' names; every value is a parameter.
+    first = f"(SELECT MIN(id) FROM {quote(messages.db_table)} WHERE ticket_id = %s)"  # noqa: S608
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)}, "  # noqa: S608
+        f"{quote(columns[-1])} = COALESCE(%s, {first}) WHERE id = %s"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [
+        [
+            row.outcome,
+            adapt(row.processed_at),
+            row.message_id,
+            row.subject,
+            row.sender,
+            row.mailbox_id,
+            row.error,
+            row.ticket_id,
+            row.related_ticket_id,
+            row.ticket_message_id,
+            row.ticket_id if isinstance(fields.get("ticket_message"), Subquery) else None,
+            row.pk,
+        ]
+        for row, fields in finished
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _parsed(row: InboundMail) -> ParsedMail | None:
