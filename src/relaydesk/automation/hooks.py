@@ -47,6 +47,7 @@ class Prepared:
     ticket: Ticket | None
     version: int
     routed: set[int]
+    waiting: bool  # the ticket had a queue entry
 
 
 @dataclass
@@ -96,12 +97,15 @@ def _flush(ticket_id: int, entry: Pending) -> None:
             after_action(ticket_id, lines)
         else:
             triggers.run(ticket_id, lines, entry.chain.fired, version=prepared.version)
+            # Nothing written on the ticket since: it is as prepared (only routing it in a
+            # department that hands out may have queued it, and that path removes entries).
             current = not _collector.written_since_prepared(ticket_id)
             after_action(
                 ticket_id,
                 lines,
                 ticket=prepared.ticket if current else None,
                 routed=prepared.routed,
+                waiting=prepared.waiting if current else None,
             )
     finally:
         _current.reset(token)
@@ -115,13 +119,19 @@ def _prepare(entries: list[tuple[int, Pending]]) -> None:
     tickets = Ticket.objects.in_bulk({ticket_id for ticket_id, _entry in entries})
     version = compiled.current_version()
     routed = assignment.routed_departments()
+    queued = set(
+        assignment.QueueEntry.objects.filter(ticket_id__in=tickets).values_list(
+            "ticket_id", flat=True
+        )
+    )
     for ticket_id, entry in entries:
         mine = (found[pk] for pk in set(entry.ids) if pk in found)
         lines = sorted(
             (line for line in mine if line.ticket_id == ticket_id),
             key=lambda line: (line.created_at, line.pk),  # the model's order
         )
-        entry.prepared = Prepared(lines, tickets.get(ticket_id), version, routed)
+        ticket = tickets.get(ticket_id)
+        entry.prepared = Prepared(lines, ticket, version, routed, ticket_id in queued)
 
 
 _collector = LineCollector(_new_entry, _flush, _prepare)
@@ -134,9 +144,11 @@ def after_action(
     *,
     ticket: Ticket | None = None,
     routed: set[int] | None = None,
+    waiting: bool | None = None,
 ) -> None:
     """Route the ticket when it needs an agent, and hand out the slots the action freed.
-    `ticket` and `routed` (the departments that hand out): when the caller read them."""
+    `ticket`, `routed` (the departments that hand out) and `waiting` (whether the ticket has
+    a queue entry): when the caller read them."""
     ticket = ticket or Ticket.objects.filter(pk=ticket_id).first()
     if ticket is None:
         return
@@ -165,15 +177,17 @@ def after_action(
             and _id_of(line.before) not in CLOSED
         ):
             freed.add(ticket.department_id or 0)
-    if ticket.is_closed or ticket.assignee_id is not None:
+    if (ticket.is_closed or ticket.assignee_id is not None) and waiting is not False:
         assignment.QueueEntry.objects.filter(ticket_id=ticket_id).delete()
     if route and ticket.department_id is not None and not ticket.is_closed:
-        assignment.route(
-            ticket_id,
-            replace_unavailable=replace,
-            department_id=ticket.department_id,
-            manual=None if routed is None else ticket.department_id not in routed,
-        )
+        manual = None if routed is None else ticket.department_id not in routed
+        if not (manual and waiting is False):  # by hand, routing only removes the entry
+            assignment.route(
+                ticket_id,
+                replace_unavailable=replace,
+                department_id=ticket.department_id,
+                manual=manual,
+            )
     for department_id in sorted(freed - {0}):
         assignment.drain(department_id)
 

@@ -252,3 +252,19 @@ def test_routing_and_notifications_of_a_batch_are_those_each_mail_gets_alone(
         ("assigned", "Other"),
         ("customer_replied", "Opening"),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("mailbox")
+def test_a_reply_in_a_batch_takes_its_ticket_out_of_a_manual_departments_queue(tmp_path: Path):
+    from relaydesk.automation.models import QueueEntry
+
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    run_import(write_mbox(tmp_path / "first.mbox", [opening]))
+    ticket = Ticket.objects.get()
+    QueueEntry.objects.create(ticket=ticket, department_id=ticket.department_id)  # left over
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    reply = make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id)
+    other = make_mail(sender="dave@acme.test", subject="Other")
+    run_import(write_mbox(tmp_path / "second.mbox", [other, reply]))
+    assert not QueueEntry.objects.exists()
