@@ -184,13 +184,14 @@ class _MailFailed(Exception):
 def process_many(ids: list[int]) -> dict[int, Outcome]:
     """`process` for a batch of stored mails (an import): one transaction for them all, so a
     mail that fails is quarantined while the others commit together. The batch first runs
-    with no savepoint per mail (most batches have no failing mail); should one fail, the
-    batch rolls back and runs again with a savepoint per mail, so the failing one rolls back
-    alone. Search documents, SLA due times and the mails' outcomes are written once for the
-    batch, from what it stored; the automation and notifications run after the commit for
-    each mail's lines apart, as if each mail had committed alone (with what they read for
-    every mail read at once: `prepared_together`). Should the batch itself
-    fail (its commit, the database going away), each mail is processed again on its own."""
+    with no savepoint per mail (most batches have no failing mail); should one fail, or one
+    be bound to fail (`_bound_to_fail`), the batch rolls back and runs again with a savepoint
+    per mail, so the failing one rolls back alone. Search documents, SLA due times and the
+    mails' outcomes are written once for the batch, from what it stored; the automation and
+    notifications run after the commit for each mail's lines apart, as if each mail had
+    committed alone (with what they read for every mail read at once: `prepared_together`).
+    Should the batch itself fail (its commit, the database going away), each mail is
+    processed again on its own."""
     try:
         return _process_batch(ids, savepoints=False)
     except _MailFailed:
@@ -222,6 +223,8 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
                 (p.message_id for p in parsed.values() if p),
                 (p.sender for p in parsed.values() if p),
             )
+            if not savepoints and any(map(_bound_to_fail, parsed.values())):
+                raise _MailFailed  # before anything is written: run with savepoints at once
             finished: list[tuple[InboundMail, dict[str, object]]] = []
             for pk in ids:
                 separate_actions()
@@ -267,6 +270,12 @@ _OUTCOME_FIELDS = (
     "related_ticket",
     "ticket_message",
 )
+
+
+def _bound_to_fail(parsed: ParsedMail | None) -> bool:
+    """A mail that will fail as far as its batch can tell: unparseable, without a sender, or
+    from an agent or a disabled account."""
+    return parsed is None or "@" not in parsed.sender or lookups.refused(parsed.sender)
 
 
 def _store_outcomes(finished: list[tuple[InboundMail, dict[str, object]]]) -> None:

@@ -31,6 +31,7 @@ class _Batch:
     blocked: frozenset[str] | None = None
     people: dict[str, User] = field(default_factory=dict)
     unknown: set[str] = field(default_factory=set)  # senders nobody has as an address
+    refused: set[str] = field(default_factory=set)  # senders who are agents or disabled
     message_ids: set[str] = field(default_factory=set)
     organizations: dict[str, Organization | None] = field(default_factory=dict)
 
@@ -72,7 +73,15 @@ def prefetch(message_ids: Iterable[str], senders: Iterable[str]) -> None:
     for address, user in found.items():
         if user.is_customer and user.is_active:  # agents and disabled ones: refused as ever
             current.people[address] = user
+        else:
+            current.refused.add(address)
     current.unknown = addresses - set(found)
+
+
+def refused(address: str) -> bool:
+    """The batch found this sender to be an agent or a disabled account (its mail will fail)."""
+    current = _batch.get()
+    return current is not None and address.strip().lower() in current.refused
 
 
 def message_id_taken(message_id: str, row: InboundMail) -> bool:

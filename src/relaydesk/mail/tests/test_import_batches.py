@@ -268,3 +268,73 @@ def test_a_reply_in_a_batch_takes_its_ticket_out_of_a_manual_departments_queue(t
     other = make_mail(sender="dave@acme.test", subject="Other")
     run_import(write_mbox(tmp_path / "second.mbox", [other, reply]))
     assert not QueueEntry.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_a_mail_failing_unforeseen_runs_its_batch_again_with_savepoints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """No mail of the batch looks bound to fail, so it runs without savepoints first; the
+    fault rolls it all back and the second run keeps everything but the failing mail."""
+    from relaydesk.mail import ingest
+
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    mails = [
+        opening,
+        make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id),
+        make_mail(sender="newcomer@acme.test", subject="Breaks late"),
+        make_mail(sender="last@acme.test", subject="Last"),
+    ]
+    real, runs = services.create_ticket, []
+
+    def create_ticket(**kwargs):
+        ticket = real(**kwargs)
+        if ticket.subject == "Breaks late":
+            raise RuntimeError("disk full")
+        return ticket
+
+    real_batch = ingest._process_batch
+
+    def process_batch(ids, *, savepoints):
+        runs.append(savepoints)
+        return real_batch(ids, savepoints=savepoints)
+
+    monkeypatch.setattr(services, "create_ticket", create_ticket)
+    monkeypatch.setattr(ingest, "_process_batch", process_batch)
+    summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
+
+    assert runs == [False, True]
+    assert (summary["created"], summary["threaded"], summary["quarantined"]) == (2, 1, 1)
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Last", "Opening"]
+    assert Message.objects.count() == 3
+    assert not User.objects.filter(email="newcomer@acme.test").exists()
+    assert User.objects.filter(email="carol@acme.test").count() == 1
+    held = InboundMail.objects.get(outcome=Outcome.QUARANTINED)
+    assert (held.subject, held.error) == ("Breaks late", "RuntimeError: disk full")
+    assert SearchDocument.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox", "agent")
+def test_a_batch_with_a_mail_bound_to_fail_runs_with_savepoints_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from relaydesk.mail import ingest
+
+    runs = []
+    real_batch = ingest._process_batch
+
+    def process_batch(ids, *, savepoints):
+        runs.append(savepoints)
+        return real_batch(ids, savepoints=savepoints)
+
+    monkeypatch.setattr(ingest, "_process_batch", process_batch)
+    mails = [
+        make_mail(sender="carol@acme.test", subject="Fine"),
+        make_mail(sender="alice@example.com", subject="From an agent"),
+    ]
+    summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
+    assert runs == [False, True]  # the first run stops after its reads
+    assert (summary["created"], summary["quarantined"]) == (1, 1)
