@@ -12,18 +12,21 @@ from relaydesk.accounts.models import ContactEmail, Organization, Role, User
 MAX_NAME = 200
 
 
-def find_or_create_customer(email: str, name: str = "") -> User:
+def find_or_create_customer(email: str, name: str = "", *, unknown: bool = False) -> User:
     """The customer with this email address (their sign-in address or a further one, see
     `ContactEmail`), created (without a usable password) if new. An address that belongs to an
-    agent is refused: agents are not requesters."""
+    agent is refused: agents are not requesters. `unknown`: the caller has just looked the
+    address up and found nobody (a mail import's batch), so it is not looked up again."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError:
         raise ValidationError({"requester": _("Enter a valid email address.")}) from None
     name = " ".join((name or "").split())[:MAX_NAME]
-    further = ContactEmail.objects.filter(email=email).select_related("user").first()
-    user = further.user if further else User.objects.filter(email=email).first()
+    user = None
+    if not unknown:
+        further = ContactEmail.objects.filter(email=email).select_related("user").first()
+        user = further.user if further else User.objects.filter(email=email).first()
     if user is None:
         try:
             with transaction.atomic():

@@ -75,8 +75,13 @@ def _flush(ticket_id: int, entry: Pending) -> None:
     try:
         fired = len(entry.chain.fired)
         triggers.run(ticket_id, lines, entry.chain.fired)
-        # Unless a trigger acted meanwhile, the ticket is as the lines' action left it.
-        known = entry.exact and len(entry.chain.fired) == fired
+        # Unless a trigger or a later action wrote on it since, the ticket is as the lines'
+        # action left it.
+        known = (
+            entry.exact
+            and len(entry.chain.fired) == fired
+            and _collector.is_latest(ticket_id, entry)
+        )
         after_action(ticket_id, lines, ticket=lines[-1].ticket if known else None)
     finally:
         _current.reset(token)

@@ -6,7 +6,8 @@ the senders who are customers already and the organizations of their domains are
 from memory, read for the whole batch at once (`prefetch`); outside it (live intake: IMAP,
 SMTP, webhooks) every call reads the database as before. A mail that fails inside the batch
 rolls back to its savepoint, and with it any customer it created: `forget_people()` drops
-what may have gone with it.
+what may have gone with it (the senders found unknown stay unknown: what such a mail created
+is gone).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class _Batch:
     mailboxes: list[Mailbox] | None = None
     blocked: frozenset[str] | None = None
     people: dict[str, User] = field(default_factory=dict)
+    unknown: set[str] = field(default_factory=set)  # senders nobody has as an address
+    refused: set[str] = field(default_factory=set)  # senders who are agents or disabled
     message_ids: set[str] = field(default_factory=set)
     organizations: dict[str, Organization | None] = field(default_factory=dict)
 
@@ -70,6 +73,15 @@ def prefetch(message_ids: Iterable[str], senders: Iterable[str]) -> None:
     for address, user in found.items():
         if user.is_customer and user.is_active:  # agents and disabled ones: refused as ever
             current.people[address] = user
+        else:
+            current.refused.add(address)
+    current.unknown = addresses - set(found)
+
+
+def refused(address: str) -> bool:
+    """The batch found this sender to be an agent or a disabled account (its mail will fail)."""
+    current = _batch.get()
+    return current is not None and address.strip().lower() in current.refused
 
 
 def message_id_taken(message_id: str, row: InboundMail) -> bool:
@@ -145,7 +157,16 @@ def remembered(address: str) -> User | None:
 def remember(address: str, user: User) -> None:
     current = _batch.get()
     if current is not None:
-        current.people[address.strip().lower()] = user
+        address = address.strip().lower()
+        current.people[address] = user
+        current.unknown.discard(address)
+
+
+def unknown(address: str) -> bool:
+    """Nobody had this address when the batch looked its senders up, nor got it since in
+    the batch (`remember`; a customer whose mail rolled back is forgotten, and gone)."""
+    current = _batch.get()
+    return current is not None and address.strip().lower() in current.unknown
 
 
 def forget_people() -> None:

@@ -10,7 +10,9 @@ from relaydesk.mail import lookups
 def customer_for(address: str, name: str = "") -> User:
     """The customer behind this address (created if new); `ValidationError` for an agent's or
     a disabled address."""
-    user = lookups.remembered(address) or find_or_create_customer(address, name)
+    user = lookups.remembered(address) or find_or_create_customer(
+        address, name, unknown=lookups.unknown(address)
+    )
     if user.organization_id is None:
         organization = lookups.organization_for(user.email.rpartition("@")[2])
         if organization is not None:

@@ -27,7 +27,8 @@ def collect(sender: Any, event: TicketEvent, ticket: Ticket, **kwargs: Any) -> N
 
 def _flush(ticket_id: int, entry: Entry) -> None:
     _collector.release(ticket_id, entry)
-    if entry.exact and not any(map(_may_notify, entry.lines)):
+    current = entry.exact and _collector.is_latest(ticket_id, entry)
+    if current and not any(map(_may_notify, entry.lines)):
         return
     lines = list(
         TicketEvent.objects.filter(pk__in=[line.pk for line in entry.lines], ticket_id=ticket_id)

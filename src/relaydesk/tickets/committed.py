@@ -72,10 +72,30 @@ class LineCollector[E: Entry]:
         if entry is None or not self._still_queued(entry):  # none yet, or rolled back
             entry = pending[ticket.pk] = self._new_entry()
             entry.savepoints = savepoints
-            entry.callback = partial(self._flush, ticket.pk, entry)
+            entry.callback = partial(self._run, ticket.pk, entry)
             transaction.on_commit(entry.callback, robust=True)
         entry.lines.append(event)
         entry.exact = entry.exact and savepoints <= entry.savepoints
+        self._latest()[ticket.pk] = entry
+
+    def _latest(self) -> dict[int, Any]:
+        if not hasattr(self._local, "latest"):
+            self._local.latest = {}
+        return self._local.latest
+
+    def is_latest(self, ticket_id: int, entry: E) -> bool:
+        """Was no line written on the ticket after this entry's (by a later action of the same
+        transaction, such as the next mail of an import's batch, or by a flush since)? Then the
+        ticket its lines hold is as the database has it."""
+        return self._latest().get(ticket_id) is entry
+
+    def _run(self, ticket_id: int, entry: E) -> None:
+        try:
+            self._flush(ticket_id, entry)
+        finally:
+            latest = self._latest()
+            if latest.get(ticket_id) is entry:
+                del latest[ticket_id]
 
     def release(self, ticket_id: int, entry: E) -> None:
         """Forget the ticket's entry as its flush starts (lines written by the flush itself

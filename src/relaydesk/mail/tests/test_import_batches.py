@@ -211,3 +211,130 @@ def test_a_batch_that_fails_as_a_whole_is_processed_mail_by_mail(
     assert Ticket.objects.count() == 4
     assert SearchDocument.objects.count() == 4  # indexed by each mail's own action
     assert not InboundMail.objects.filter(outcome=Outcome.RECEIVED).exists()
+
+
+def import_alone_or_batched(tmp_path: Path, mails: list[bytes], *, batched: bool) -> None:
+    from relaydesk.mail import ingest
+
+    if batched:
+        run_import(write_mbox(tmp_path / "m.mbox", mails))
+    else:
+        for raw in mails:
+            ingest.receive(raw)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("batched", [False, True])
+def test_routing_and_notifications_of_a_batch_are_those_each_mail_gets_alone(
+    tmp_path: Path, mailbox, agent: User, batched: bool
+):
+    from relaydesk.automation.models import AssignmentMode
+    from relaydesk.automation.tests.conftest import set_mode
+    from relaydesk.notifications.models import Notification
+
+    set_mode(mailbox.department, AssignmentMode.ROUND_ROBIN)
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    # routed after the batch's commit: the reply's notification must see the new assignee
+    reply = make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id)
+    other = make_mail(sender="dave@acme.test", subject="Other")
+    import_alone_or_batched(tmp_path, [opening, reply, other], batched=batched)
+
+    assert set(Ticket.objects.values_list("subject", "assignee")) == {
+        ("Opening", agent.pk),
+        ("Other", agent.pk),
+    }
+    heard = Notification.objects.filter(recipient=agent)
+    assert sorted(heard.values_list("event", "ticket__subject")) == [
+        ("assigned", "Opening"),  # the new ticket's line, heard with its assignee
+        ("assigned", "Opening"),  # and the assignment's own line
+        ("assigned", "Other"),
+        ("assigned", "Other"),
+        ("customer_replied", "Opening"),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("mailbox")
+def test_a_reply_in_a_batch_takes_its_ticket_out_of_a_manual_departments_queue(tmp_path: Path):
+    from relaydesk.automation.models import QueueEntry
+
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    run_import(write_mbox(tmp_path / "first.mbox", [opening]))
+    ticket = Ticket.objects.get()
+    QueueEntry.objects.create(ticket=ticket, department_id=ticket.department_id)  # left over
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    reply = make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id)
+    other = make_mail(sender="dave@acme.test", subject="Other")
+    run_import(write_mbox(tmp_path / "second.mbox", [other, reply]))
+    assert not QueueEntry.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_a_mail_failing_unforeseen_runs_its_batch_again_with_savepoints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """No mail of the batch looks bound to fail, so it runs without savepoints first; the
+    fault rolls it all back and the second run keeps everything but the failing mail."""
+    from relaydesk.mail import ingest
+
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    message_id = opening.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    mails = [
+        opening,
+        make_mail(sender="carol@acme.test", subject="Re: Opening", in_reply_to=message_id),
+        make_mail(sender="newcomer@acme.test", subject="Breaks late"),
+        make_mail(sender="last@acme.test", subject="Last"),
+    ]
+    real, runs = services.create_ticket, []
+
+    def create_ticket(**kwargs):
+        ticket = real(**kwargs)
+        if ticket.subject == "Breaks late":
+            raise RuntimeError("disk full")
+        return ticket
+
+    real_batch = ingest._process_batch
+
+    def process_batch(ids, *, savepoints):
+        runs.append(savepoints)
+        return real_batch(ids, savepoints=savepoints)
+
+    monkeypatch.setattr(services, "create_ticket", create_ticket)
+    monkeypatch.setattr(ingest, "_process_batch", process_batch)
+    summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
+
+    assert runs == [False, True]
+    assert (summary["created"], summary["threaded"], summary["quarantined"]) == (2, 1, 1)
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Last", "Opening"]
+    assert Message.objects.count() == 3
+    assert not User.objects.filter(email="newcomer@acme.test").exists()
+    assert User.objects.filter(email="carol@acme.test").count() == 1
+    held = InboundMail.objects.get(outcome=Outcome.QUARANTINED)
+    assert (held.subject, held.error) == ("Breaks late", "RuntimeError: disk full")
+    assert SearchDocument.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox", "agent")
+def test_a_batch_with_a_mail_bound_to_fail_runs_with_savepoints_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from relaydesk.mail import ingest
+
+    runs = []
+    real_batch = ingest._process_batch
+
+    def process_batch(ids, *, savepoints):
+        runs.append(savepoints)
+        return real_batch(ids, savepoints=savepoints)
+
+    monkeypatch.setattr(ingest, "_process_batch", process_batch)
+    mails = [
+        make_mail(sender="carol@acme.test", subject="Fine"),
+        make_mail(sender="alice@example.com", subject="From an agent"),
+    ]
+    summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
+    assert runs == [False, True]  # the first run stops after its reads
+    assert (summary["created"], summary["quarantined"]) == (1, 1)
