@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from relaydesk.tickets.models import Ticket, TicketEvent
 
 _collectors: list[LineCollector[Any]] = []
+LATEST_KEPT = 10_000  # tickets whose latest entry a thread remembers
 
 
 def separate_actions() -> None:
@@ -76,7 +77,10 @@ class LineCollector[E: Entry]:
             transaction.on_commit(entry.callback, robust=True)
         entry.lines.append(event)
         entry.exact = entry.exact and savepoints <= entry.savepoints
-        self._latest()[ticket.pk] = entry
+        latest = self._latest()
+        if len(latest) >= LATEST_KEPT:  # entries of rolled-back actions are never flushed
+            latest.clear()  # (forgetting only costs a read)
+        latest[ticket.pk] = entry
 
     def _latest(self) -> dict[int, Any]:
         if not hasattr(self._local, "latest"):

@@ -75,3 +75,25 @@ def test_a_savepoint_that_took_the_callback_too_starts_afresh(
     [(exact, lines)] = got
     assert exact
     assert lines == [kept]
+
+
+def test_an_entry_knows_whether_a_later_line_was_written_on_its_ticket(
+    ticket, agent, django_capture_on_commit_callbacks
+):
+    """Two actions in one transaction (an import's batch): the first one's ticket in hand is
+    no longer the ticket once the second wrote on it."""
+    latest: list[bool] = []
+
+    def flush(ticket_id: int, entry: committed.Entry) -> None:
+        collector.release(ticket_id, entry)
+        latest.append(collector.is_latest(ticket_id, entry))
+
+    collector = committed.LineCollector(committed.Entry, flush)
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            collector.add(line(ticket, agent, 1), ticket)
+            collector.separate()
+            collector.add(line(ticket, agent, 2), ticket)
+    finally:
+        committed._collectors.remove(collector)
+    assert latest == [False, True]
