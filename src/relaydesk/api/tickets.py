@@ -164,9 +164,10 @@ def create_ticket(
             custom_fields=payload.custom_fields,
             language=payload.language,
         )
-        fresh = services.get_visible_ticket(user, ticket.number or 0)
-        response["ETag"] = conditional.etag(fresh)
-        return 201, serialize.ticket(fresh, viewer=user)
+        # The ticket as created, not read again: its creator sees it (a department they
+        # may write in, or their own request), and nothing after commit has run yet.
+        response["ETag"] = conditional.etag(ticket)
+        return 201, serialize.ticket(ticket, viewer=user)
 
     answer, replayed = run_once(
         user=user,

@@ -29,6 +29,34 @@ def test_smallest_create_answers_201_with_the_ticket(agent, support):
     assert Ticket.objects.get(number=data["number"]).messages.get().body_text == "Since 9am."
 
 
+def test_a_created_ticket_answers_as_it_reads_afterwards(agent, support):
+    """The create's answer is built from the ticket in hand: the same JSON and ETag as a read."""
+    from relaydesk.sla.models import Policy, Target
+    from relaydesk.tickets.models import Priority
+
+    policy = Policy.objects.create(name="Around the clock", position=1)
+    Target.objects.create(
+        policy=policy, priority=Priority.URGENT, first_response=30, next_response=60, resolution=240
+    )
+    api = api_as(agent)
+    created = api.post(
+        "/tickets",
+        {
+            "subject": "Printer on fire",
+            "body": "Smoke.",
+            "requester_email": "carol@acme.test",
+            "department": "Support",
+            "priority": "urgent",
+            "tags": ["printer", "fire"],
+        },
+    )
+    assert created.status_code == 201, created.content
+    read = api.get(f"/tickets/{created.json()['number']}")
+    assert created.json() == read.json()
+    assert created["ETag"] == read["ETag"]
+    assert created.json()["sla"]["policy"] is not None
+
+
 def test_create_takes_priority_by_name_department_by_name_and_tags(agent, support):
     response = api_as(agent).post(
         "/tickets",
