@@ -65,8 +65,7 @@ def prepare(url: str, plan: Plan, *, reseed: bool) -> float | None:
     if not reseed and seed.recorded_marker() == plan.marker:
         print(f"Reusing the seeded database ({plan.tickets:,} tickets); --reseed to rebuild.")
         seed.delete_extra_tickets(plan)
-        with connection.cursor() as cursor:  # columns added since the seed need statistics
-            cursor.execute("ANALYZE")
+        database.vacuum()  # also statistics for columns added since the seed
         return None
     connection.close()
     connection.close_pool()  # a pooled connection would not survive the drop
