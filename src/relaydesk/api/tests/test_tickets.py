@@ -29,15 +29,26 @@ def test_smallest_create_answers_201_with_the_ticket(agent, support):
     assert Ticket.objects.get(number=data["number"]).messages.get().body_text == "Since 9am."
 
 
-def test_a_created_ticket_answers_as_it_reads_afterwards(agent, support):
-    """The create's answer is built from the ticket in hand: the same JSON and ETag as a read."""
+def around_the_clock():
+    """An SLA policy for every ticket: targets for normal and urgent priority."""
     from relaydesk.sla.models import Policy, Target
     from relaydesk.tickets.models import Priority
 
     policy = Policy.objects.create(name="Around the clock", position=1)
-    Target.objects.create(
-        policy=policy, priority=Priority.URGENT, first_response=30, next_response=60, resolution=240
-    )
+    for priority, minutes in ((Priority.NORMAL, 60), (Priority.URGENT, 30)):
+        Target.objects.create(
+            policy=policy,
+            priority=priority,
+            first_response=minutes,
+            next_response=2 * minutes,
+            resolution=8 * minutes,
+        )
+    return policy
+
+
+def test_a_created_ticket_answers_as_it_reads_afterwards(agent, support):
+    """The create's answer is built from the ticket in hand: the same JSON and ETag as a read."""
+    around_the_clock()
     api = api_as(agent)
     created = api.post(
         "/tickets",
@@ -320,17 +331,7 @@ def test_an_idempotency_key_is_free_again_after_a_day(agent, support):
 
 
 def test_ticket_json_names_the_sla_policy_that_set_its_due_times(agent, support):
-    from relaydesk.sla.models import Policy, Target
-    from relaydesk.tickets.models import Priority
-
-    policy = Policy.objects.create(name="Around the clock", position=1)
-    Target.objects.create(
-        policy=policy,
-        priority=Priority.NORMAL,
-        first_response=60,
-        next_response=120,
-        resolution=480,
-    )
+    policy = around_the_clock()
     created = api_as(agent).post(
         "/tickets", {"subject": "Printer", "body": "Jammed.", "requester_email": "p@client.test"}
     )

@@ -271,18 +271,23 @@ def test_a_recompute_of_many_locks_each_batch_before_reading_history(policy, tic
     assert "FOR UPDATE" in picked
 
 
-def test_a_new_ticket_is_not_read_back_and_stores_what_a_read_would(policy, customer, support):
+def portal_ticket(customer, support, **extra) -> Ticket:
     from relaydesk.tickets.models import Channel
 
+    return services.create_ticket(
+        actor=customer,
+        requester=customer,
+        subject="Printer on fire",
+        body=services.Body("It started smoking this morning."),
+        channel=Channel.PORTAL,
+        department=support,
+        **extra,
+    )
+
+
+def test_a_new_ticket_is_not_read_back_and_stores_what_a_read_would(policy, customer, support):
     with CaptureQueriesContext(connection) as queries:
-        ticket = services.create_ticket(
-            actor=customer,
-            requester=customer,
-            subject="Printer on fire",
-            body=services.Body("It started smoking this morning."),
-            channel=Channel.PORTAL,
-            department=support,
-        )
+        ticket = portal_ticket(customer, support)
     assert sla_reads(queries) == 0  # its lines are all it has, and nothing is stored yet
     assert reload(ticket).first_response_due_at == ticket.created_at + H
     with CaptureQueriesContext(connection) as queries:
@@ -291,18 +296,10 @@ def test_a_new_ticket_is_not_read_back_and_stores_what_a_read_would(policy, cust
 
 
 def test_a_policy_on_tags_reads_a_new_tickets_tags(policy, customer, support):
-    from relaydesk.tickets.models import Channel, Tag
+    from relaydesk.tickets.models import Tag
 
     policy.tags.add(Tag.objects.create(name="vip"))
     with CaptureQueriesContext(connection) as queries:
-        tagged = services.create_ticket(
-            actor=customer,
-            requester=customer,
-            subject="Printer on fire",
-            body=services.Body("It started smoking this morning."),
-            channel=Channel.PORTAL,
-            department=support,
-            tags=["vip"],
-        )
+        tagged = portal_ticket(customer, support, tags=["vip"])
     assert sla_reads(queries) == 1
     assert TicketSla.objects.get(ticket=tagged).policy == policy
