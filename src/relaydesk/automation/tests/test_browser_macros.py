@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from relaydesk.automation.models import Macro
-from relaydesk.desk.tests.test_browser import CHROMIUM, FLAGS
-from relaydesk.notifications.tests.test_browser import sign_in
+from relaydesk.desk.tests.test_browser import CHROMIUM, FLAGS, sign_in
 from relaydesk.tickets.models import CustomField, FieldKind, MessageKind
 
 

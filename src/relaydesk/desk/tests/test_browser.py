@@ -19,6 +19,14 @@ FLAGS = [
 ]
 
 
+def sign_in(page, url, user, then=""):
+    """Sign `user` in through the desk's login form, then on to `then` (a path) if given."""
+    page.goto(f"{url}/desk/login/" + (f"?next={then}" if then else ""))
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian chromium is not installed")
 def test_agent_signs_in_opens_a_ticket_and_replies(transactional_db, live_server, agent, ticket):

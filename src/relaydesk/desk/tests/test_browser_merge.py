@@ -4,8 +4,7 @@ import shutil
 
 import pytest
 
-from relaydesk.conftest import PASSWORD
-from relaydesk.desk.tests.test_browser import CHROMIUM, FLAGS
+from relaydesk.desk.tests.test_browser import CHROMIUM, FLAGS, sign_in
 from relaydesk.tickets import services
 from relaydesk.tickets.models import Channel, Ticket
 
@@ -30,10 +29,7 @@ def test_agent_merges_a_duplicate_from_the_ticket_page(
         page = browser.new_page()
         failures = []
         page.on("console", lambda m: failures.append(m.text) if m.type == "error" else None)
-        page.goto(f"{live_server.url}/desk/login/?next=/desk/tickets/{ticket.number}/")
-        page.fill("input[name=username]", agent.email)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]:has-text('Sign in')")
+        sign_in(page, live_server.url, agent, then=f"/desk/tickets/{ticket.number}/")
         page.click("summary:has-text('Merge into')")
         page.fill("details.merge input[name=q]", "smoking")
         page.click(f"#merge-candidates a:has-text('#{target.number}')")

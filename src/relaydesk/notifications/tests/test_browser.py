@@ -9,17 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from relaydesk.conftest import PASSWORD
-from relaydesk.desk.tests.test_browser import CHROMIUM, FLAGS
+from relaydesk.desk.tests.test_browser import CHROMIUM, FLAGS, sign_in
 from relaydesk.tickets import services
 from relaydesk.tickets.services import Body
-
-
-def sign_in(page, url, user):
-    page.goto(f"{url}/desk/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
 
 
 @pytest.mark.browser

@@ -6,8 +6,7 @@ import shutil
 import pytest
 
 from relaydesk.accounts.models import Organization
-from relaydesk.conftest import PASSWORD
-from relaydesk.desk.tests.test_browser import CHROMIUM, FLAGS
+from relaydesk.desk.tests.test_browser import CHROMIUM, FLAGS, sign_in
 from relaydesk.sla.models import Policy
 
 
@@ -25,10 +24,7 @@ def test_admin_creates_a_calendar_and_a_policy_and_sees_it_listed(
         page = browser.new_page()
         failures = []
         page.on("console", lambda m: failures.append(m.text) if m.type == "error" else None)
-        page.goto(f"{live_server.url}/desk/login/?next=/desk/sla/")
-        page.fill("input[name=username]", admin_user.email)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]:has-text('Sign in')")
+        sign_in(page, live_server.url, admin_user, then="/desk/sla/")
 
         page.click("a:has-text('New calendar')")
         page.fill("input[name=name]", "Warsaw office")
