@@ -127,7 +127,6 @@ def update_organization_notes(
     return organization
 
 
-@transaction.atomic
 def _move_mail_copies(source: User, target: User) -> None:
     """The source's places on tickets' mail copies (Cc) go to the target, except where the
     target already is copied or now asks the ticket itself."""
@@ -136,6 +135,7 @@ def _move_mail_copies(source: User, target: User) -> None:
     copies.update(user=target)
 
 
+@transaction.atomic
 def merge_contacts(*, source: User, target: User, actor: User) -> User:
     """`source` and `target` are one person: the source's requests (each with a history line),
     ratings, mail copies, addresses, phone numbers, notes and organization move to the

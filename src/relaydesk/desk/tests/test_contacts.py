@@ -389,3 +389,11 @@ def test_a_merged_contact_cannot_be_merged_again(
     client = signed_in(admin_user)
     assert _merge(client, duplicate, "carol@acme.test").status_code == 302
     assert _merge(client, duplicate, "cecil@acme.test").status_code == 422
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_merge_runs_in_its_own_transaction(admin_user, ticket, customer, duplicate):
+    """Outside a test's wrapping transaction, as in production: the merge locks its rows
+    (SELECT … FOR UPDATE needs a transaction) and commits whole."""
+    assert _merge(signed_in(admin_user), duplicate, "carol@acme.test").status_code == 302
+    assert not Ticket.objects.filter(requester=duplicate).exists()
