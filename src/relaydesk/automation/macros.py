@@ -5,17 +5,18 @@ services, all or nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from relaydesk.accounts.models import STAFF_ROLES, Department, User
+from relaydesk.accounts.models import Department, User
 from relaydesk.automation import placeholders
 from relaydesk.automation.canned import clean_text
 from relaydesk.automation.models import Macro, MacroAssign, split_tags
@@ -26,6 +27,7 @@ from relaydesk.tickets.fields import check_values, fields_for
 from relaydesk.tickets.models import (
     Category,
     CustomField,
+    CustomStatus,
     Priority,
     StatusCategory,
     Ticket,
@@ -116,7 +118,7 @@ def _check_fields(
         errors["assignee"] = _("Choose the agent.")
     elif assign != MacroAssign.AGENT and assignee is not None:
         errors["assignee"] = _("An agent is chosen only with “A chosen agent”.")
-    elif assignee is not None and (not assignee.is_active or assignee.role not in STAFF_ROLES):
+    elif assignee is not None and not assignee.is_agent:
         errors["assignee"] = _("Tickets can only be assigned to active agents.")
     added: list[str] = []
     removed: list[str] = []
@@ -255,10 +257,10 @@ def apply_macro(macro: Macro, *, ticket: Ticket, actor: User) -> Ticket:
         raise PermissionDenied(_("You may not use this macro."))
     if not can_change(actor, ticket):
         raise PermissionDenied(_("You may not change this ticket."))
-    if macro.assign == MacroAssign.AGENT and macro.assignee_id is None:
-        raise ValidationError({"assignee": _("The agent this macro assigns to is gone.")})
     transfer = macro.department_id is not None and macro.department_id != ticket.department_id
-    with events.caused_by(_("Macro: %(name)s") % {"name": macro.name}):
+    with translation.override(settings.LANGUAGE_CODE):  # history in one language, as triggers
+        cause = _("Macro: %(name)s") % {"name": macro.name}
+    with events.caused_by(cause):
         if macro.body:
             text = placeholders.render(macro.body, ticket=ticket, agent=actor)
             tickets.add_message(
@@ -280,30 +282,52 @@ def apply_macro(macro: Macro, *, ticket: Ticket, actor: User) -> Ticket:
 
 def describe(macro: Macro) -> list[str]:
     """What the macro does, one line per part, in the reader's language (the editor's
-    preview and the list)."""
+    preview)."""
+    return descriptions([macro])[0]
+
+
+def descriptions(found: Sequence[Macro]) -> list[list[str]]:
+    """`describe` for each macro (the list), with the custom statuses' names and the custom
+    fields' labels read once for all of them."""
+    custom_ids = {
+        int(m.status.removeprefix("custom:"))
+        for m in found
+        if m.status.startswith("custom:") and m.status.removeprefix("custom:").isdigit()
+    }
+    statuses = (
+        dict(CustomStatus.objects.filter(pk__in=custom_ids).values_list("pk", "name"))
+        if custom_ids
+        else {}
+    )
+    keys = {key for m in found for key in m.custom_fields or {}}
+    labels = (
+        dict(CustomField.objects.filter(key__in=keys).values_list("key", "label")) if keys else {}
+    )
+    return [_describe(m, statuses, labels) for m in found]
+
+
+def _status_label(value: str, statuses: Mapping[int, str]) -> str:
+    custom = value.removeprefix("custom:")
+    if custom != value:
+        return statuses.get(int(custom), value) if custom.isdigit() else value
+    return str(StatusCategory(value).label) if value in StatusCategory.values else value
+
+
+def _describe(macro: Macro, statuses: Mapping[int, str], labels: Mapping[str, str]) -> list[str]:
     lines: list[str] = []
     if macro.body:
         lines.append(_("Adds an internal note") if macro.internal else _("Sends a public reply"))
     if macro.status:
-        try:
-            category, custom = tickets.parse_status(macro.status)
-            label = custom.name if custom else str(StatusCategory(category).label)
-        except ValidationError:
-            label = macro.status
-        lines.append(_("Status: %(value)s") % {"value": label})
+        lines.append(_("Status: %(value)s") % {"value": _status_label(macro.status, statuses)})
     if macro.priority is not None:
         lines.append(_("Priority: %(value)s") % {"value": Priority(macro.priority).label})
     if macro.type_id is not None:
         lines.append(_("Type: %(value)s") % {"value": macro.type})
     if macro.category_id is not None:
         lines.append(_("Category: %(value)s") % {"value": macro.category})
-    if macro.custom_fields:
-        labels = dict(
-            CustomField.objects.filter(key__in=macro.custom_fields).values_list("key", "label")
-        )
-        for key, value in sorted(macro.custom_fields.items()):
-            shown = (_("yes") if value else _("no")) if isinstance(value, bool) else value
-            lines.append(f"{labels.get(key, key)}: {shown}")
+    for key, value in sorted((macro.custom_fields or {}).items()):
+        shown = (_("yes") if value else _("no")) if isinstance(value, bool) else value
+        lines.append(_("%(field)s: %(value)s") % {"field": labels.get(key, key), "value": shown})
     if macro.tag_names:
         lines.append(_("Adds tags: %(value)s") % {"value": ", ".join(macro.tag_names)})
     if macro.removed_tag_names:

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 from relaydesk.automation import macros
 from relaydesk.automation.forms_macros import MacroForm
 from relaydesk.automation.models import Macro
-from relaydesk.automation.services import can_edit_rules
 from relaydesk.automation.views_canned import editor
 from relaydesk.desk.forms import apply_errors
 from relaydesk.desk.views.common import agent_required, desk_user, forbidden, is_htmx, ticket_or_404
@@ -44,12 +43,9 @@ def macro_list(request: HttpRequest) -> HttpResponse:
     found = macros.visible_macros(user).select_related(
         "type", "category__parent", "department", "assignee"
     )
-    rows = [(macro, macros.describe(macro)) for macro in found[: macros.MAX_MACROS_LISTED]]
-    return render(
-        request,
-        "automation/macro_list.html",
-        {"rows": rows, "can_share": can_edit_rules(user)},
-    )
+    listed = list(found[: macros.MAX_MACROS_LISTED])
+    rows = list(zip(listed, macros.descriptions(listed), strict=True))
+    return render(request, "automation/macro_list.html", {"rows": rows})
 
 
 @agent_required

@@ -483,3 +483,31 @@ def test_a_department_gone_inactive_is_named_not_dropped_when_editing(supervisor
     assert "This department is not active." in response.content.decode()
     macro.refresh_from_db()
     assert macro.department == sales
+
+
+def test_the_history_names_the_macro_in_one_language(agent, ticket):
+    """As the triggers' lines: history is written in the site's language, whoever applies."""
+    from django.utils import translation
+
+    macro = save(agent, name="Urgent", priority=4)
+    with translation.override("ru"):
+        macros.apply_macro(macro, ticket=ticket, actor=agent)
+    assert [line.note for line in lines(ticket) if line.field == "priority"] == ["Macro: Urgent"]
+
+
+def test_the_macro_list_reads_labels_once_whatever_the_number_of_macros(
+    agent, django_assert_max_num_queries
+):
+    from relaydesk.tickets.models import CustomStatus, StatusCategory
+
+    waiting = CustomStatus.objects.create(name="Waiting for parts", category=StatusCategory.PENDING)
+    CustomField.objects.create(key="order", label="Order number", kind=FieldKind.TEXT)
+    for n in range(6):
+        save(agent, name=f"Macro {n}", status=f"custom:{waiting.pk}", custom_fields={"order": n})
+    page = signed_in(agent)
+    page.get("/desk/automation/macros/")  # warm: session, reference lists
+    with django_assert_max_num_queries(12):
+        answer = page.get("/desk/automation/macros/")
+    assert answer.status_code == 200
+    assert answer.content.decode().count("Waiting for parts") == 6
+    assert "Order number: 5" in answer.content.decode()
