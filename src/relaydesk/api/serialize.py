@@ -63,26 +63,19 @@ def customer_field_keys() -> set[str]:
     return set(CustomField.objects.filter(customer_visible=True).values_list("key", flat=True))
 
 
-def ticket(
-    ticket: Ticket, *, viewer: User | None, visible_keys: set[str] | None = None
-) -> dict[str, Any]:
+def ticket(ticket: Ticket, *, viewer: User | None) -> dict[str, Any]:
     """The ticket as `viewer` may see it (None: the system, for webhooks)."""
-    return tickets([ticket], viewer=viewer, visible_keys=visible_keys)[0]
+    return tickets([ticket], viewer=viewer)[0]
 
 
-def tickets(
-    rows: Sequence[Ticket], *, viewer: User | None, visible_keys: set[str] | None = None
-) -> list[dict[str, Any]]:
+def tickets(rows: Sequence[Ticket], *, viewer: User | None) -> list[dict[str, Any]]:
     """Tickets as `viewer` may see them (None: the system, for webhooks). Customers get only
-    the custom fields shown to them (pass `visible_keys` once for a whole list).
+    the custom fields shown to them.
 
     What the tickets refer to is read for all of them at once, a query per kind (people, tags,
     organizations, types, SLA policies, merge targets) whatever the number of tickets;
     relations the rows were fetched with are used as they are."""
-    if viewer is None or viewer.is_agent:
-        visible_keys = None
-    elif visible_keys is None:
-        visible_keys = customer_field_keys()
+    visible_keys = None if viewer is None or viewer.is_agent else customer_field_keys()
     ids = [t.pk for t in rows]
     people = _related(rows, ("requester", "assignee"), User.objects.only("name", "email"))
     organizations = _related(

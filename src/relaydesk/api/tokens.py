@@ -5,8 +5,9 @@ them again. Each kept token holds the shared stamp (`VERSION_KEY`, in the cache:
 several processes) it was read under, and counts only while the stamp is unchanged. Saving
 or deleting any token or person changes the stamp at once and again when the change commits
 (a token read meanwhile, from before the commit, is dropped too), so a revocation, a new
-expiry, a deactivated or deleted person hold in every process from the next request on.
-Expiry is checked on every request."""
+expiry, a deactivated or deleted person hold in every process from the next request on; a
+change that sends no signal (a queryset `.update()`) within `MAX_AGE`. Expiry is checked on
+every request."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import datetime
 import hashlib
 import secrets
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -33,9 +35,11 @@ MAX_DAYS = 3650
 LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
 VERSION_KEY = "relaydesk:api-tokens"
 KEPT_MAX = 10_000  # tokens kept per process; past it the process starts afresh
+MAX_AGE = 60.0  # seconds a token is kept whatever the stamp says (a change without a signal)
 
 _lock = threading.Lock()
-_kept: dict[str, tuple[str, ApiToken]] = {}  # digest: (stamp read under, token with its user)
+# digest: (stamp read under, when kept, token with its user)
+_kept: dict[str, tuple[str, float, ApiToken]] = {}
 
 
 def digest(raw: str) -> str:
@@ -72,8 +76,9 @@ def authenticate(raw: str) -> ApiToken | None:
     key = digest(raw)
     stamp = _stamp()  # before the read: a change committed after it changes the stamp
     kept = _kept.get(key)
-    if kept is not None and kept[0] == stamp:
-        token = kept[1]
+    moment = time.monotonic()
+    if kept is not None and kept[0] == stamp and moment - kept[1] < MAX_AGE:
+        token = kept[2]
     else:
         found = ApiToken.objects.select_related("user").filter(digest=key).first()
         if found is None:
@@ -82,7 +87,7 @@ def authenticate(raw: str) -> ApiToken | None:
         with _lock:
             if len(_kept) >= KEPT_MAX:
                 _kept.clear()
-            _kept[key] = (stamp, token)
+            _kept[key] = (stamp, moment, token)
     if token.is_expired or not token.user.is_active:
         return None
     now = timezone.now()

@@ -498,20 +498,19 @@ def assign_many(assignments: Sequence[tuple[Ticket, User]]) -> None:
     )
     groups: dict[tuple[tuple[str, Any], ...], list[int]] = {}
     lines: list[tuple[Ticket, str, events.Value, events.Value]] = []
-    shown: list[Ticket] = []
+    opened: set[int] = set()  # tickets leaving "new": a status their requester sees
     for ticket, agent in assignments:
         if ticket.assignee_id is not None:
             raise ValidationError({"assignee": _("This ticket has an agent already.")})
         member = (agent.pk, ticket.department_id) in members or agent.role == Role.ADMIN
         if not agent.is_agent or not member:
             _check_assignee(agent, ticket.department)  # the error, in its words
-        if ticket.status == StatusCategory.NEW:
-            shown.append(ticket)
         fields: dict[str, Any] = {"assignee": agent}
         changes: list[tuple[Ticket, str, events.Value, events.Value]] = [
             (ticket, "assignee", None, events.value_of(agent))
         ]
         if ticket.status == StatusCategory.NEW:
+            opened.add(ticket.pk)
             status, status_lines = _status_change(
                 ticket, status=StatusCategory.OPEN, custom_status=None, now=now
             )
@@ -525,7 +524,7 @@ def assign_many(assignments: Sequence[tuple[Ticket, User]]) -> None:
         Ticket.objects.filter(pk__in=ids).update(**dict(fields_of_group), updated_at=now)
     events.fields_changed(lines, actor=None)
     for ticket, _agent in assignments:
-        _on_commit_broadcast(ticket, "updated", public=ticket in shown)  # a status they see
+        _on_commit_broadcast(ticket, "updated", public=ticket.pk in opened)
 
 
 def _apply_changes(ticket: Ticket, *, actor: User | None, changes: dict[str, Any]) -> Ticket:
