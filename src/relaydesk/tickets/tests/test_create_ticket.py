@@ -216,11 +216,15 @@ def test_nul_characters_never_reach_the_database(customer):
 
 def test_the_number_comes_with_the_insert_and_without_the_trigger_too(customer, support, settings):
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from relaydesk.tickets import numbering
 
-    numbered = open_ticket(customer, customer, department=support)
+    with CaptureQueriesContext(connection) as queries:
+        numbered = open_ticket(customer, customer, department=support)
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "tickets_ticket"')]
     if connection.vendor == "postgresql":  # the trigger gave it; the INSERT returned it
+        assert updates == []
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TRIGGER {numbering.NAME} ON tickets_ticket")  # rolled back
     unnumbered_by_the_database = open_ticket(customer, customer, department=support)
