@@ -18,7 +18,7 @@ from relaydesk.api.auth import require_agent, require_write
 from relaydesk.api.problems import COMMON
 from relaydesk.api.schemas import PriorityName, Ref, TicketOut
 from relaydesk.api.tickets import ticket_or_404
-from relaydesk.automation import canned, macros
+from relaydesk.automation import canned, macros, owned
 from relaydesk.automation.models import CannedResponse, Macro, MacroAssign
 
 router = Router(tags=["canned responses and macros"])
@@ -209,7 +209,7 @@ def update_response(
     found = _visible(user, response_id)
     with transaction.atomic():
         locked = CannedResponse.objects.select_for_update().get(pk=found.pk)
-        if canned.can_keep(user, locked):  # otherwise the service refuses (403), not a 428
+        if owned.can_keep(user, locked):  # otherwise the service refuses (403), not a 428
             conditional.require_match(if_match, locked)
         saved = canned.save_response(
             actor=user,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from relaydesk.accounts.models import User
 from relaydesk.automation import placeholders
 from relaydesk.automation.models import CannedResponse, language_codes
+from relaydesk.automation.owned import can_keep, language_first, shared_or_own
 from relaydesk.automation.services import can_edit_rules
 from relaydesk.tickets.models import Ticket
 from relaydesk.tickets.visibility import visible_tickets
@@ -24,9 +25,7 @@ SEARCH_RESULTS = 10
 
 def visible_responses(user: User) -> QuerySet[CannedResponse]:
     """Shared responses and the user's own; nothing for customers."""
-    if not user.is_agent:
-        return CannedResponse.objects.none()
-    return CannedResponse.objects.filter(Q(owner__isnull=True) | Q(owner=user))
+    return shared_or_own(CannedResponse.objects.all(), user)
 
 
 def search(user: User, query: str, *, language: str = "") -> list[CannedResponse]:
@@ -35,16 +34,8 @@ def search(user: User, query: str, *, language: str = "") -> list[CannedResponse
     found = visible_responses(user)
     for word in query.split()[:5]:
         found = found.filter(Q(title__icontains=word) | Q(body__icontains=word))
-    rank = Case(
-        When(language=language, then=Value(0)), When(language="", then=Value(1)), default=Value(2)
-    )
-    return list(found.order_by(rank, Lower("title"), "pk")[:SEARCH_RESULTS])
-
-
-def can_keep(actor: User, response: CannedResponse) -> bool:
-    if response.is_shared:
-        return can_edit_rules(actor)
-    return response.owner_id == actor.pk
+    ranked = found.order_by(language_first(language), Lower("title"), "pk")
+    return list(ranked[:SEARCH_RESULTS])
 
 
 def clean_text(

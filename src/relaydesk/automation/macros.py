@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from relaydesk.accounts.models import Department, User
 from relaydesk.automation import placeholders
 from relaydesk.automation.canned import clean_text
 from relaydesk.automation.models import Macro, MacroAssign, split_tags
+from relaydesk.automation.owned import can_keep, language_first, shared_or_own
 from relaydesk.automation.services import can_edit_rules
 from relaydesk.tickets import events
 from relaydesk.tickets import services as tickets
@@ -40,27 +41,14 @@ MAX_MACROS_LISTED = 1000
 
 def visible_macros(user: User) -> QuerySet[Macro]:
     """Shared macros and the user's own; nothing for customers. The one door to macros."""
-    if not user.is_agent:
-        return Macro.objects.none()
-    return Macro.objects.filter(Q(owner__isnull=True) | Q(owner=user))
+    return shared_or_own(Macro.objects.all(), user)
 
 
 def for_ticket(user: User, ticket: Ticket) -> list[Macro]:
     """The ticket page's menu: the ticket's language first, then any language, then the
     others."""
-    rank = Case(
-        When(language=ticket.language, then=Value(0)),
-        When(language="", then=Value(1)),
-        default=Value(2),
-    )
-    found = visible_macros(user).order_by(rank, Lower("name"), "pk")
+    found = visible_macros(user).order_by(language_first(ticket.language), Lower("name"), "pk")
     return list(found[:MAX_MACROS_LISTED])
-
-
-def can_keep(actor: User, macro: Macro) -> bool:
-    if macro.is_shared:
-        return can_edit_rules(actor)
-    return macro.owner_id == actor.pk
 
 
 def _refuse_unless_keeper(actor: User, macro: Macro | None, shared: bool) -> None:

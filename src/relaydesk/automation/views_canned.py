@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from relaydesk.automation import canned, placeholders
+from relaydesk.automation import canned, owned, placeholders
 from relaydesk.automation.forms_canned import CannedForm
 from relaydesk.automation.models import CannedResponse
 from relaydesk.automation.services import can_edit_rules
@@ -47,7 +47,7 @@ def response_list(request: HttpRequest) -> HttpResponse:
 def response_edit(request: HttpRequest, response_id: int | None = None) -> HttpResponse:
     user = desk_user(request)
     response = _response(request, response_id) if response_id is not None else None
-    if response is not None and not canned.can_keep(user, response):
+    if response is not None and not owned.can_keep(user, response):
         return forbidden(request, PermissionDenied(_("You may not change this canned response.")))
     if request.method == "POST":
         form = CannedForm(request.POST)

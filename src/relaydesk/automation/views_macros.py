@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from relaydesk.automation import macros
+from relaydesk.automation import macros, owned
 from relaydesk.automation.forms_macros import MacroForm
 from relaydesk.automation.models import Macro
 from relaydesk.automation.views_canned import editor
@@ -52,7 +52,7 @@ def macro_list(request: HttpRequest) -> HttpResponse:
 def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpResponse:
     user = desk_user(request)
     macro = _macro(request, macro_id) if macro_id is not None else None
-    if macro is not None and not macros.can_keep(user, macro):
+    if macro is not None and not owned.can_keep(user, macro):
         return forbidden(request, PermissionDenied(_("You may not change this macro.")))
     if request.method == "POST":
         form = MacroForm(request.POST, macro=macro)
