@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from relaydesk.tickets import triggers
+
 PREFIX = "tickets_number_"
 # The offset is part of the name: changing the setting installs the trigger anew.
 NAME = f"{PREFIX}v1_{settings.TICKET_NUMBER_OFFSET}"
@@ -39,17 +41,12 @@ def ensure(connection: BaseDatabaseWrapper) -> bool:
         return False
     if "tickets_ticket" not in connection.introspection.table_names():
         return False
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'tickets_ticket'::regclass "
-            "AND tgname LIKE %s",
-            [PREFIX + "%"],
-        )
-        installed = {name for (name,) in cursor.fetchall()}
+    with transaction.atomic(using=connection.alias):
+        installed = triggers.installed(connection, PREFIX)
         if installed == {NAME}:
             return False
-        for name in installed:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON tickets_ticket")
-        for statement in _statements():
-            cursor.execute(statement)
+        triggers.drop(connection, installed)
+        with connection.cursor() as cursor:
+            for statement in _statements():
+                cursor.execute(statement)
     return True

@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from relaydesk.tickets import triggers
+
 VERSION = 2  # raise when the trigger text changes: `ensure` then replaces them
 PREFIX = "tickets_tally_"
 NAMES = tuple(f"{PREFIX}v{VERSION}_{kind}" for kind in ("insert", "delete", "update"))
@@ -81,31 +83,11 @@ RECOUNT = (
 )
 
 
-def _installed(connection: BaseDatabaseWrapper) -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'tickets_ticket'::regclass "
-                "AND tgname LIKE %s",
-                [PREFIX + "%"],
-            )
-        else:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                "AND tbl_name = 'tickets_ticket' AND name LIKE %s",
-                [PREFIX + "%"],
-            )
-        return {name for (name,) in cursor.fetchall()}
-
-
 def drop(connection: BaseDatabaseWrapper) -> None:
     """Take the triggers away for a bulk load (one statement per row of a million-row COPY
     upserting the same few rows in one transaction is quadratic); `ensure` puts them back and
     recounts."""
-    on_table = " ON tickets_ticket" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        for name in _installed(connection):
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}{on_table}")
+    triggers.drop(connection, triggers.installed(connection, PREFIX))
 
 
 def ensure(connection: BaseDatabaseWrapper) -> bool:
@@ -114,17 +96,14 @@ def ensure(connection: BaseDatabaseWrapper) -> bool:
     tables = connection.introspection.table_names()
     if "tickets_ticket" not in tables or "tickets_tickettally" not in tables:
         return False
-    installed = _installed(connection)
+    installed = triggers.installed(connection, PREFIX)
     if installed == set(NAMES):
         return False
     postgresql = connection.vendor == "postgresql"
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         if postgresql:  # writers wait for the recount; readers go on
             cursor.execute("LOCK TABLE tickets_ticket IN SHARE ROW EXCLUSIVE MODE")
-        for name in installed:
-            cursor.execute(
-                f"DROP TRIGGER IF EXISTS {name}" + (" ON tickets_ticket" if postgresql else "")
-            )
+        triggers.drop(connection, installed)
         for statement in _postgresql() if postgresql else _sqlite():
             cursor.execute(statement)
         cursor.execute("DELETE FROM tickets_tickettally")
