@@ -220,11 +220,10 @@ def _changes(macro: Macro, ticket: Ticket, actor: User, *, transfer: bool) -> di
         changes["category"] = macro.category
     if macro.custom_fields:
         changes["custom_fields"] = dict(macro.custom_fields)
-    added, removed = macro.tag_names, set(macro.removed_tag_names)
+    added, removed = macro.tag_names, macro.removed_tag_names
     if added or removed:
         current = list(ticket.tags.values_list("name", flat=True))
-        kept = [name for name in current if name not in removed]
-        wanted = kept + [name for name in added if name not in kept]
+        wanted = tickets.retag(current, add=added, remove=removed)
         if wanted != current:
             changes["tags"] = wanted
     if macro.assign and not transfer:

@@ -39,7 +39,7 @@ from relaydesk.tickets.models import (
     Ticket,
     TicketType,
 )
-from relaydesk.tickets.services import clean_tag_names
+from relaydesk.tickets.services import clean_tag_names, retag
 from relaydesk.webhooks import outbox
 from relaydesk.webhooks.models import Endpoint
 
@@ -474,10 +474,8 @@ def plan(actions: list[tuple[str, str]], ticket: Ticket) -> Plan:
         elif kind in ("add_tags", "remove_tags"):
             if tags is None:
                 tags = list(ticket.tags.values_list("name", flat=True))
-            if kind == "add_tags":
-                tags += [t for t in resolved if t not in tags]
-            else:
-                tags = [t for t in tags if t not in resolved]
+            adding = kind == "add_tags"
+            tags = retag(tags, add=resolved if adding else (), remove=() if adding else resolved)
         elif kind == "set_custom_field":
             changes.setdefault("custom_fields", {})[resolved[0]] = resolved[1] or None
         elif kind == "add_note":

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import STAFF_ROLES, Department, User
 from relaydesk.tickets.merging import merge_tickets
-from relaydesk.tickets.services import clean_tag_names, update_ticket
+from relaydesk.tickets.services import clean_tag_names, retag, update_ticket
 from relaydesk.tickets.visibility import visible_tickets
 
 
@@ -74,7 +74,7 @@ def bulk_update(
 ) -> BulkResult:
     """Apply `changes` (update_ticket's fields) and tag additions/removals to each ticket the
     actor can see; tickets they cannot see are refused as unknown, never revealed."""
-    added, removed = clean_tag_names(add_tags), set(clean_tag_names(remove_tags))
+    added, removed = clean_tag_names(add_tags), clean_tag_names(remove_tags)
     wanted = sorted(set(numbers))
     tickets = {t.number: t for t in visible_tickets(actor).filter(number__in=wanted)}
     result = BulkResult()
@@ -87,7 +87,7 @@ def bulk_update(
         per_ticket = dict(changes)
         if added or removed:
             names = list(ticket.tags.values_list("name", flat=True))
-            per_ticket["tags"] = [n for n in names if n not in removed] + added
+            per_ticket["tags"] = retag(names, add=added, remove=removed)
         try:
             ticket = update_ticket(ticket, actor=actor, **per_ticket)
         except (ValidationError, PermissionDenied) as error:

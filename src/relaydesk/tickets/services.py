@@ -620,6 +620,15 @@ def clean_tag_names(names: Iterable[str]) -> list[str]:
     return cleaned
 
 
+def retag(
+    names: Sequence[str], *, add: Iterable[str] = (), remove: Iterable[str] = ()
+) -> list[str]:
+    """Tag names with `remove` taken away and then `add` appended (each name once, in order)."""
+    removed = set(remove)
+    kept = [name for name in names if name not in removed]
+    return kept + [name for name in dict.fromkeys(add) if name not in kept]
+
+
 def _tags(names: list[str]) -> list[Tag]:
     existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
     missing = [Tag(name=n) for n in names if n not in existing]

@@ -302,3 +302,17 @@ def test_nul_characters_are_dropped_from_text_values(ticket, agent, fields):
     assert Ticket.objects.get(pk=ticket.pk).custom_fields == {"serial": "AB"}
     entry.refresh_from_db()
     assert entry.note == "call"
+
+
+@pytest.mark.parametrize(
+    ("names", "add", "remove", "expected"),
+    [
+        (["a", "b"], ["c"], [], ["a", "b", "c"]),
+        (["a", "b"], ["b", "c", "c"], [], ["a", "b", "c"]),  # each name once, order kept
+        (["a", "b"], [], ["a"], ["b"]),
+        (["a", "b"], ["a"], ["a"], ["b", "a"]),  # removed first, then added back at the end
+        ([], [], ["x"], []),
+    ],
+)
+def test_retag_removes_then_adds_each_name_once(names, add, remove, expected):
+    assert services.retag(names, add=add, remove=remove) == expected
