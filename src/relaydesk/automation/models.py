@@ -226,58 +226,52 @@ class TimeRuleMark(models.Model):
         return f"{self.rule_id} on {self.ticket_id} at {self.episode}"
 
 
-class Condition(models.Model):
-    """One test of a trigger or a time rule (exactly one of the two)."""
+class RulePart(models.Model):
+    """A condition or an action: of a trigger or of a time rule, exactly one of the two."""
 
     trigger = models.ForeignKey(
-        Trigger, on_delete=models.CASCADE, related_name="conditions", null=True
+        Trigger, on_delete=models.CASCADE, related_name="%(class)ss", null=True
     )
     time_rule = models.ForeignKey(
-        TimeRule, on_delete=models.CASCADE, related_name="conditions", null=True
+        TimeRule, on_delete=models.CASCADE, related_name="%(class)ss", null=True
     )
-    field = models.CharField(_("field"), max_length=60)
-    operator = models.CharField(_("operator"), max_length=16)
-    value = models.CharField(_("value"), max_length=500, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["id"]
-        verbose_name = _("condition")
-        verbose_name_plural = _("conditions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(trigger__isnull=False, time_rule__isnull=True)
                 | Q(trigger__isnull=True, time_rule__isnull=False),
-                name="condition_of_one_rule",
+                name="%(class)s_of_one_rule",
             )
         ]
+
+
+class Condition(RulePart):
+    """One test of a trigger or a time rule."""
+
+    field = models.CharField(_("field"), max_length=60)
+    operator = models.CharField(_("operator"), max_length=16)
+    value = models.CharField(_("value"), max_length=500, blank=True)
+
+    class Meta(RulePart.Meta):
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
 
     def __str__(self) -> str:
         return f"{self.field} {self.operator} {self.value}"
 
 
-class Action(models.Model):
-    """One action of a trigger or a time rule (exactly one of the two)."""
+class Action(RulePart):
+    """One action of a trigger or a time rule."""
 
-    trigger = models.ForeignKey(
-        Trigger, on_delete=models.CASCADE, related_name="actions", null=True
-    )
-    time_rule = models.ForeignKey(
-        TimeRule, on_delete=models.CASCADE, related_name="actions", null=True
-    )
     kind = models.CharField(_("action"), max_length=30)
     value = models.TextField(_("value"), max_length=5000, blank=True)
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(RulePart.Meta):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(trigger__isnull=False, time_rule__isnull=True)
-                | Q(trigger__isnull=True, time_rule__isnull=False),
-                name="action_of_one_rule",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.value[:40]}"
