@@ -1,12 +1,10 @@
 """Issuing, checking and revoking API tokens. Tokens are random; only their hash is stored.
 
 A process keeps the tokens it has checked (with their person), so a request does not read
-them again. Each kept token holds the shared stamp (`VERSION_KEY`, in the cache: Redis with
-several processes) it was read under, and counts only while the stamp is unchanged. Saving
-or deleting any token or person changes the stamp at once and again when the change commits
-(a token read meanwhile, from before the commit, is dropped too), so a revocation, a new
-expiry, a deactivated or deleted person hold in every process from the next request on; a
-change that sends no signal (a queryset `.update()`) within `MAX_AGE`. Expiry is checked on
+them again, under a stamp shared by every process (`core/stamped.py`). Saving or deleting any
+token or person draws a new stamp at once and again when the change commits, so a revocation,
+a new expiry, a deactivated or deleted person hold in every process from the next request on;
+a change that sends no signal (a queryset `.update()`) within a minute. Expiry is checked on
 every request."""
 
 from __future__ import annotations
@@ -15,31 +13,23 @@ import copy
 import datetime
 import hashlib
 import secrets
-import threading
-import time
-import uuid
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import User
 from relaydesk.api.models import ApiToken, Scope
+from relaydesk.core.stamped import Stamped
 
 TOKEN_PREFIX = "rd_"  # noqa: S105 (a marker, not a secret)
 MAX_DAYS = 3650
 LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
-VERSION_KEY = "relaydesk:api-tokens"
-KEPT_MAX = 10_000  # tokens kept per process; past it the process starts afresh
-MAX_AGE = 60.0  # seconds a token is kept whatever the stamp says (a change without a signal)
-
-_lock = threading.Lock()
-# digest: (stamp read under, when kept, token with its user)
-_kept: dict[str, tuple[str, float, ApiToken]] = {}
+# Checked tokens with their person, by digest. The stamp is read on every request; a token is
+# kept a minute at most whatever it says (a change without a signal).
+checked = Stamped("relaydesk:api-tokens", max_age=60.0)
 
 
 def digest(raw: str) -> str:
@@ -74,20 +64,11 @@ def authenticate(raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     key = digest(raw)
-    stamp = _stamp()  # before the read: a change committed after it changes the stamp
-    kept = _kept.get(key)
-    moment = time.monotonic()
-    if kept is not None and kept[0] == stamp and moment - kept[1] < MAX_AGE:
-        token = kept[2]
-    else:
-        found = ApiToken.objects.select_related("user").filter(digest=key).first()
-        if found is None:
-            return None
-        token = found
-        with _lock:
-            if len(_kept) >= KEPT_MAX:
-                _kept.clear()
-            _kept[key] = (stamp, moment, token)
+    token = checked.get(
+        key, lambda: ApiToken.objects.select_related("user").filter(digest=key).first()
+    )
+    if token is None:
+        return None
     if token.is_expired or not token.user.is_active:
         return None
     now = timezone.now()
@@ -105,27 +86,12 @@ def revoke(*, user: User, token_id: int) -> bool:
     return bool(deleted)
 
 
-def _stamp() -> str:
-    stamp = cache.get(VERSION_KEY)
-    if stamp is None:  # never set, or evicted: a new one drops whatever was kept
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        stamp = cache.get(VERSION_KEY)
-    return str(stamp)
-
-
-def _changed() -> None:
-    with _lock:
-        _kept.clear()
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-
-
 def _on_write(sender: Any, instance: Any, **kwargs: Any) -> None:
     if sender is User and (
         kwargs.get("created") or kwargs.get("update_fields") == frozenset({"last_login"})
     ):
         return  # a new person has no token; a sign-in changes none
-    _changed()
-    transaction.on_commit(_changed)
+    checked.changed()
 
 
 def connect() -> None:

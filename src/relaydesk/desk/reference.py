@@ -4,57 +4,35 @@ every page.
 
 A list page carries a dozen selects: reading their rows was half of its queries. The rows
 are kept in this process until one of those tables changes:
-- a save or delete here clears them at once, and again when its transaction commits;
-- the commit also stamps a new version in the shared cache (Redis when configured), which
-  every process reads at most once a second, so other processes follow within a second;
+- a save or delete here draws a new shared stamp (`core/stamped.py`) at once and again when
+  its transaction commits; every process reads the stamp at most once a second, so other
+  processes follow within a second;
 - whatever slips past the signals (a queryset `.update()`, a process without the shared
-  cache) is reloaded after `MAX_AGE` seconds at the latest.
+  cache) is reloaded after a minute at the latest.
 Validation never reads these lists: a form still checks a chosen id against the database.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from relaydesk.accounts.models import Department, Organization, User
+from relaydesk.core.stamped import Stamped
 from relaydesk.mail import spam
 from relaydesk.mail.models import Mailbox
 from relaydesk.tickets.fields import fields_for
 from relaydesk.tickets.models import Category, CustomField, CustomStatus, TicketType
 
-VERSION_KEY = "relaydesk:desk-reference"
-CHECK_EVERY = 1.0  # seconds between looks at the shared version
-MAX_AGE = 60.0  # seconds a list is kept whatever the version says
-
-_lock = threading.Lock()
-_entries: dict[str, tuple[float, Any]] = {}
-_seen = {"version": None, "checked": 0.0}
+# The stamp is read at most once a second; a list is kept at most a minute whatever it says.
+lists = Stamped("relaydesk:desk-reference", max_age=60.0, check_every=1.0)
 
 
 def cached[T](name: str, load: Callable[[], T]) -> T:
     """`load()`'s result, kept under `name` until the reference tables change."""
-    now = time.monotonic()
-    if now - _seen["checked"] > CHECK_EVERY:  # type: ignore[operator]
-        version = cache.get(VERSION_KEY)
-        with _lock:
-            if version != _seen["version"]:
-                _entries.clear()
-            _seen.update(version=version, checked=now)
-    entry = _entries.get(name)
-    if entry is not None and now - entry[0] < MAX_AGE:
-        return entry[1]
-    value = load()
-    with _lock:
-        _entries[name] = (now, value)
-    return value
+    return lists.get(name, load)
 
 
 def departments() -> list[Department]:
@@ -85,13 +63,7 @@ def our_domains() -> set[str]:
 
 def forget() -> None:
     """Drop every list held by this process."""
-    with _lock:
-        _entries.clear()
-
-
-def _changed() -> None:
-    forget()
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    lists.forget()
 
 
 def _on_write(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -99,8 +71,7 @@ def _on_write(sender: Any, instance: Any, **kwargs: Any) -> None:
         return  # a sign-in changes no list
     if getattr(instance, "role", "agent") == "customer" and kwargs.get("created"):
         return  # a new customer is in no list
-    forget()
-    transaction.on_commit(_changed)
+    lists.changed()
 
 
 def connect() -> None:

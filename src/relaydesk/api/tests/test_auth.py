@@ -168,21 +168,21 @@ def test_a_token_changed_by_another_process_is_read_again(agent):
     assert api.get("/tickets").status_code == 200
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM api_apitoken WHERE name = %s", ["elsewhere"])
-    cache.set(tokens.VERSION_KEY, "changed by another process", None)
+    cache.set(tokens.checked.key, "changed by another process", None)
     assert api.get("/tickets").status_code == 401
-    cache.delete(tokens.VERSION_KEY)  # evicted: a new stamp, nothing kept counts
+    cache.delete(tokens.checked.key)  # evicted: a new stamp, nothing kept counts
 
 
 def test_a_change_no_signal_told_of_holds_within_the_kept_age(agent, monkeypatch):
     """A queryset update sends no signal and changes no stamp: the kept token still counts
-    until it is `MAX_AGE` old, then it is read again."""
+    until it is `max_age` old, then it is read again."""
     from relaydesk.accounts.models import User
 
     api = ApiClient(tokens.issue(user=agent, name="quiet"))
     assert api.get("/tickets").status_code == 200
     User.objects.filter(pk=agent.pk).update(is_active=False)
     assert api.get("/tickets").status_code == 200  # kept, as documented
-    monkeypatch.setattr(tokens, "MAX_AGE", 0.0)
+    monkeypatch.setattr(tokens.checked, "max_age", 0.0)
     assert api.get("/tickets").status_code == 401
 
 

@@ -68,15 +68,15 @@ def test_another_process_change_is_seen_through_the_shared_version() -> None:
 
     assert reference.cached("probe", load) == 1
     assert reference.cached("probe", load) == 1
-    cache.set(reference.VERSION_KEY, "changed elsewhere")
-    reference._seen["checked"] = 0.0  # a second has passed
+    cache.set(reference.lists.key, "changed elsewhere")
+    reference.lists.checked = 0.0  # a second has passed
     assert reference.cached("probe", load) == 2
 
 
 def test_lists_expire_whatever_the_version(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
     assert reference.cached("probe", lambda: calls.append(1) or len(calls)) == 1
-    monkeypatch.setattr(reference, "MAX_AGE", -1.0)
+    monkeypatch.setattr(reference.lists, "max_age", -1.0)
     assert reference.cached("probe", lambda: calls.append(1) or len(calls)) == 2
 
 
