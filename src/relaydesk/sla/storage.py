@@ -256,15 +256,35 @@ _INSERT_RECORDS = f'INSERT INTO "sla_record" ({_names(NEW_RECORD_COLUMNS)}) VALU
 
 
 @functools.lru_cache(maxsize=64)
-def _update_from(
+def _update_sql(
     table: str, key: str, columns: tuple[str, ...], types: tuple[str, ...], count: int, typed: bool
 ) -> str:
-    """`UPDATE … FROM (VALUES …)`: `count` rows, each with its own values, in one statement."""
+    """One row: a plain `UPDATE … WHERE` (its parameters: the values, then the key), which
+    PostgreSQL plans in half the time of a join; more: `UPDATE … FROM (VALUES …)`, each row
+    with its own values, in one statement."""
+    if count == 1:
+        assignments = ", ".join(f'"{name}" = %s' for name in columns)
+        return f'UPDATE "{table}" SET {assignments} WHERE "{key}" = %s'
     assignments = ", ".join(f'"{name}" = "v"."{name}"' for name in columns)
     return (
         f'WITH "v" ({_names((key, *columns))}) AS (VALUES {_values(count, types, typed)}) '
         f'UPDATE "{table}" SET {assignments} FROM "v" WHERE "{table}"."{key}" = "v"."{key}"'
     )
+
+
+def _update(
+    table: str,
+    columns: tuple[str, ...],
+    types: tuple[str, ...],
+    rows: Sequence[tuple[Any, ...]],
+    typed: bool,
+) -> Statement:
+    """The update of these rows of a table by id, each row (id, *values)."""
+    sql = _update_sql(table, "id", columns, types, len(rows), typed)
+    if len(rows) == 1:
+        key, *values = rows[0]
+        return sql, [*values, key]
+    return sql, _flat(rows)
 
 
 def statements(changes: Changes, db: BaseDatabaseWrapper) -> Iterator[Statement]:
@@ -290,8 +310,7 @@ def statements(changes: Changes, db: BaseDatabaseWrapper) -> Iterator[Statement]
         yield _UPSERT_STATES.format(values=_values(len(rows), STATE_TYPES, typed)), _flat(rows)
     for dues in _chunks(changes.dues):
         rows = [(pk, *(instant(due) for due in due_ats)) for pk, due_ats in dues]
-        sql = _update_from("tickets_ticket", "id", DUE_COLUMNS, DUE_TYPES, len(rows), typed)
-        yield sql, _flat(rows)
+        yield _update("tickets_ticket", DUE_COLUMNS, DUE_TYPES, rows, typed)
     for records in _chunks(changes.new_records):
         rows = [
             (r.ticket_id, r.kind, instant(r.started_at), r.escalated, *record(r)) for r in records
@@ -299,8 +318,7 @@ def statements(changes: Changes, db: BaseDatabaseWrapper) -> Iterator[Statement]
         yield _INSERT_RECORDS.format(values=_values(len(rows), NEW_TYPES, typed)), _flat(rows)
     for records in _chunks(changes.changed_records):
         rows = [(r.pk, *record(r)) for r in records]
-        sql = _update_from("sla_record", "id", RECORD_COLUMNS, CHANGED_TYPES, len(rows), typed)
-        yield sql, _flat(rows)
+        yield _update("sla_record", RECORD_COLUMNS, CHANGED_TYPES, rows, typed)
     for gone in _chunks(changes.gone_records):
         ids = ", ".join(["%s"] * len(gone))
         # The ORM's cascade, by hand: the escalations that fired on these records go too.
