@@ -159,7 +159,8 @@ def _jinja(name: str, **context: Any) -> SafeString:
 @register.simple_tag(takes_context=True)
 def conversation_items(context: template.Context, conversation: Any, ticket: Ticket) -> SafeString:
     """`{% conversation_items conversation ticket %}`: the ticket page's messages, rendered
-    by Jinja2 like the list's rows (`conversation` prefetches authors, files and mails)."""
+    by Jinja2 like the list's rows (`conversation` brings the authors, and each message's
+    attachments and mails as `files` and `mails`)."""
     attachment = reverse("desk:attachment", args=[LINK_PLACEHOLDER])
     words = {
         "unknown_sender": _("Unknown sender"),
