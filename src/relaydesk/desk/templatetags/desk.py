@@ -16,7 +16,7 @@ from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from relaydesk.desk.listing import LINK_PLACEHOLDER, link_each
 from relaydesk.tickets.attachments import relink_inline
@@ -62,7 +62,9 @@ def time_element(value: datetime.datetime, style: str = "datetime") -> Markup:
     """`<time datetime="…">…</time>` for the Jinja2 fragments: the instant in ISO 8601 in the
     viewer's time zone (as Django's `|date:'c'`) for machines, `when` for people."""
     shown = timezone.localtime(value)
-    return Markup('<time datetime="{}">{}</time>').format(shown.isoformat(), when(shown, style))
+    # ISO 8601 needs no escaping; Markup.format costs more than the rest (a row has two).
+    text = escape(when(shown, style))
+    return Markup(f'<time datetime="{shown.isoformat()}">{text}</time>')  # noqa: S704
 
 
 @register.filter
