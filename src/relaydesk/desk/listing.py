@@ -262,13 +262,14 @@ def paginate(
     before: str = "",
     keys: Mapping[str, SortKey] = SORT_KEYS,
     related: bool = True,
+    tags: bool = True,
 ) -> Page:
     """One page of `size` tickets after (or before) a cursor, in one query plus the tags
     (departments and custom statuses come from the process's reference lists).
     `keys` lets another list (search) bring sort keys of its own, such as relevance.
     `related=False` leaves out the people, the SLA clock and the tags, for a caller that reads
     them in bulk itself (the API's `serialize.tickets`); with them, each row's tags are its
-    `tag_list`."""
+    `tag_list` unless `tags=False` (the search hits show none)."""
     key = keys[sort]
     tickets = tickets.annotate(sort_value=key.expression)
     backwards = bool(before) and not after
@@ -290,9 +291,9 @@ def paginate(
         # Joins only where rows differ; each join multiplies PostgreSQL's planning time.
         # The tags as a plain list (`ticket.tag_list`): a prefetch into the related manager
         # builds a manager and a queryset per row, three times the cost of the tags' query.
-        tickets = tickets.select_related("requester", "assignee", "sla").prefetch_related(
-            Prefetch("tags", to_attr="tag_list")
-        )
+        tickets = tickets.select_related("requester", "assignee", "sla")
+        if tags:
+            tickets = tickets.prefetch_related(Prefetch("tags", to_attr="tag_list"))
     rows: list[Ticket] = list(tickets[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
