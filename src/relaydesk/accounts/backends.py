@@ -27,3 +27,12 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """A request's signed-in person with their availability (the desk's top bar shows
+        it on every page) read in the same query."""
+        try:
+            user = User.objects.select_related("agent_state").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -11,16 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
-from django.utils import timezone
-
-
-def iso(value: Any) -> str:
-    """An instant as ISO 8601 in the viewer's time zone, as Django's `|date:'c'`."""
-    return timezone.localtime(value).isoformat() if value else ""
 
 
 def environment(**options: Any) -> jinja2.Environment:
     options.pop("autoescape", None)  # always on, whatever the caller passes
-    env = jinja2.Environment(autoescape=True, **options)
-    env.filters["iso"] = iso
-    return env
+    return jinja2.Environment(autoescape=True, **options)

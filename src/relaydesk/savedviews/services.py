@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, FilteredRelation, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from relaydesk.accounts.models import Role, User
@@ -148,21 +148,24 @@ def sidebar_views(user: User) -> list[SavedView]:
     """The views offered to this person in their own order, each with `hidden_here` (hidden
     for everyone by its owner, or by this person for themselves). The order is the person's
     once they have moved a view, else shared views first in their kept order, then their own."""
-    views = list(views_for(user).order_by("-shared", "position", "id"))
-    preferences = {p.view_id: p for p in ViewPreference.objects.filter(user=user)}
-    unplaced = 1 + max((p.position or 0 for p in preferences.values()), default=0)
+    # This person's preferences come joined to the views: one query for the sidebar.
+    views: list[SavedView] = list(
+        views_for(user)
+        .annotate(mine=FilteredRelation("preferences", condition=Q(preferences__user=user)))
+        .annotate(kept_position=F("mine__position"), kept_hidden=F("mine__hidden"))
+        .order_by("-shared", "position", "id")
+    )
+    # After every placed view (a preference for a view no longer offered places nothing).
+    unplaced = 1 + max((v.kept_position or 0 for v in views), default=0)  # type: ignore[attr-defined]
 
     def place(item: tuple[int, SavedView]) -> tuple[int, int]:
         index, view = item
-        kept = preferences.get(view.pk)
-        if kept is not None and kept.position is not None:
-            return (kept.position, index)
-        return (unplaced + index, index)
+        kept: int | None = view.kept_position  # type: ignore[attr-defined]
+        return (kept, index) if kept is not None else (unplaced + index, index)
 
     ordered = [view for _index, view in sorted(enumerate(views), key=place)]
     for view in ordered:
-        kept = preferences.get(view.pk)
-        view.hidden_here = view.hidden or bool(kept and kept.hidden)  # type: ignore[attr-defined]
+        view.hidden_here = view.hidden or bool(view.kept_hidden)  # type: ignore[attr-defined]
     return ordered
 
 

@@ -166,6 +166,7 @@ def search(
         after=after,
         before=before,
         keys=keys,
+        tags=False,  # the hits show none; the API's serializer reads them in bulk itself
     )
     results = Results(text=text, page=page)
     if words(text) and not email:

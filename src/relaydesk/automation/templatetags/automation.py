@@ -15,9 +15,12 @@ register = template.Library()
 
 @register.simple_tag
 def availability_of(user: User) -> str:
-    """The signed-in agent's availability, for the top bar's switch."""
-    state = AgentState.objects.filter(user=user).values_list("availability", flat=True).first()
-    return state or Availability.ONLINE
+    """The signed-in agent's availability, for the top bar's switch (read with the person:
+    accounts.backends.EmailBackend.get_user)."""
+    try:
+        return user.agent_state.availability
+    except AgentState.DoesNotExist:
+        return Availability.ONLINE
 
 
 @register.simple_tag

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from relaydesk.accounts.backends import EmailBackend
+from relaydesk.automation import services
 from relaydesk.automation.models import AgentState, AssignmentMode, Availability, DepartmentRouting
+from relaydesk.automation.templatetags.automation import availability_of
 from relaydesk.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +107,15 @@ def test_agent_switches_availability_from_the_top_bar(as_agent, agent):
     assert AgentState.objects.get(user=agent).availability == Availability.AWAY
     page = as_agent.get("/desk/").content.decode()
     assert '<option value="away" selected>' in page
+
+
+def test_the_top_bar_reads_availability_with_the_signed_in_agent(agent, django_assert_num_queries):
+    backend = EmailBackend()
+    with django_assert_num_queries(1):
+        assert availability_of(backend.get_user(agent.pk)) == Availability.ONLINE  # no row yet
+    services.set_availability(actor=agent, availability=Availability.AWAY)
+    with django_assert_num_queries(1):
+        assert availability_of(backend.get_user(agent.pk)) == Availability.AWAY
 
 
 def test_bad_availability_changes_nothing(as_agent, agent):

@@ -54,6 +54,13 @@ def test_list_query_count_does_not_grow_with_page_size(as_agent, many_tickets, s
     assert counts[10] == counts[20]
 
 
+def test_each_row_shows_its_own_tags_in_name_order(as_agent, many_tickets):
+    html = as_agent.get("/desk/?sort=number").content.decode()
+    rows = re.findall(r'<tr class="priority-row-.*?</tr>', html, re.S)
+    shown = [re.findall(r'<span class="tag">([^<]*)</span>', row) for row in rows]
+    assert shown == [["odd"] if i % 2 else ["even", "x"] for i in range(25)]
+
+
 def test_keyset_pagination_walks_forward_and_back(as_agent, many_tickets, settings):
     settings.TICKET_LIST_PAGE_SIZE = 10
     first = as_agent.get("/desk/?sort=number")

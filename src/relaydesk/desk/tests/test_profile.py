@@ -1,8 +1,10 @@
 import datetime
+import zoneinfo
 
-from django.utils import translation
+from django.template import Context, Template
+from django.utils import timezone, translation
 
-from relaydesk.desk.templatetags.desk import when
+from relaydesk.desk.templatetags.desk import time_element, when
 
 
 def test_profile_saves_language_and_time_zone(as_agent, agent):
@@ -47,3 +49,13 @@ def test_persian_viewers_see_solar_hijri_dates_with_persian_digits():
         assert when(moment.date(), "date") == "۱۴۰۳/۰۱/۰۱"
     with translation.override("en"):
         assert "2024" in when(moment)
+
+
+def test_time_elements_carry_the_instant_in_the_viewers_zone_and_calendar():
+    moment = datetime.datetime(2024, 3, 20, 12, 30, tzinfo=datetime.UTC)
+    django_iso = Template("{{ moment|date:'c' }}")
+    with translation.override("fa"), timezone.override(zoneinfo.ZoneInfo("Asia/Tehran")):
+        iso = django_iso.render(Context({"moment": moment}))
+        assert iso == "2024-03-20T16:00:00+03:30"
+        assert time_element(moment) == f'<time datetime="{iso}">۱۴۰۳/۰۱/۰۱ ۱۶:۰۰</time>'
+        assert time_element(moment, "date") == f'<time datetime="{iso}">۱۴۰۳/۰۱/۰۱</time>'

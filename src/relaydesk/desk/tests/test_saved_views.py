@@ -145,6 +145,29 @@ def test_an_agent_orders_their_own_sidebar_shared_views_included(agent, supervis
     assert [v.pk for v in saved.sidebar_views(supervisor)] == [shared.pk, other.pk]
 
 
+def test_the_sidebar_reads_views_and_preferences_in_one_query(
+    agent, supervisor, django_assert_num_queries
+):
+    shared = saved.create_view(actor=supervisor, name="Team board", filters={}, shared=True)
+    mine = saved.create_view(actor=agent, name="My board", filters={})
+    saved.move_view(mine, actor=agent, up=True)
+    saved.hide_view(shared, user=agent, hidden=True)
+    with django_assert_num_queries(1):
+        sidebar = saved.sidebar_views(agent)
+    assert [(v.pk, v.hidden_here) for v in sidebar] == [(mine.pk, False), (shared.pk, True)]
+    assert [(v.pk, v.hidden_here) for v in saved.sidebar_views(supervisor)] == [(shared.pk, False)]
+
+
+def test_a_place_kept_for_a_view_no_longer_shared_changes_no_order(agent, supervisor):
+    gone = saved.create_view(actor=supervisor, name="Was shared", filters={}, shared=True)
+    first = saved.create_view(actor=agent, name="First", filters={})
+    second = saved.create_view(actor=agent, name="Second", filters={})
+    saved.move_view(second, actor=agent, up=True)  # places all three
+    SavedView.objects.filter(pk=gone.pk).update(shared=False)  # no longer offered to the agent
+    later = saved.create_view(actor=supervisor, name="Later", filters={}, shared=True)
+    assert [v.pk for v in saved.sidebar_views(agent)] == [second.pk, first.pk, later.pk]
+
+
 def test_nobody_moves_or_hides_a_view_they_are_not_offered(agent, other_agent, as_customer):
     view = saved.create_view(actor=agent, name="Private", filters={})
     client = signed_in(other_agent)

@@ -1,6 +1,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from relaydesk.conftest import HTMX
 from relaydesk.tickets import services
@@ -244,3 +246,19 @@ def test_parts_are_served_for_live_refresh(as_agent, ticket, part):
     response = as_agent.get(url(ticket) + f"?part={part}")
     assert response.status_code == 200
     assert "<html" not in response.content.decode()
+
+
+def test_ticket_page_queries_do_not_grow_with_files(as_agent, ticket):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert as_agent.get(url(ticket)).status_code == 200
+        return len(captured)
+
+    as_agent.get(url(ticket))  # the process's first page reads the selects' lists
+    before = queries()
+    for name in ("a.txt", "b.txt"):
+        upload = SimpleUploadedFile(name, b"line", content_type="text/plain")
+        as_agent.post(url(ticket, "reply"), {"body": name, "attachments": upload}, **HTMX)
+    html = as_agent.get(url(ticket)).content.decode()
+    assert html.count('<span class="file-icon" aria-hidden="true"></span>') == 2
+    assert queries() == before

@@ -1,4 +1,4 @@
-"""The fast select writes exactly what Django's own select writes."""
+"""The fast select and field groups write exactly what Django's own templates write."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from relaydesk.accounts.models import Department
-from relaydesk.desk.forms import BulkForm, TicketFilterForm
+from relaydesk.desk.forms import BulkForm, PropertiesForm, TicketFilterForm, TimeForm, TransferForm
+from relaydesk.desk.templatetags.desk import field_group
 from relaydesk.desk.widgets import FastSelect, speed_up
 
 CHOICES: list[tuple[Any, Any]] = [
@@ -72,3 +73,48 @@ def test_only_plain_selects_are_swapped() -> None:
     assert type(form.fields["many"].widget) is forms.SelectMultiple
     assert type(form.fields["radio"].widget) is forms.RadioSelect
     assert type(form.fields["maybe"].widget) is forms.NullBooleanSelect
+
+
+class Sample(forms.Form):
+    name = forms.CharField(help_text='Your <em>full</em> name & "title"', max_length=20)
+    note = forms.CharField(widget=forms.Textarea, required=False, label='Note <"x">')
+    quiet = forms.CharField(label="", required=False)
+    count = forms.IntegerField(min_value=1)
+    pick = forms.ChoiceField(choices=[("a", "A"), ("b", "B")])
+    agree = forms.BooleanField(required=False)
+    upload = forms.FileField(required=False)
+    way = forms.ChoiceField(choices=[("x", "X"), ("y", "Y")], widget=forms.RadioSelect)
+    own = forms.CharField(required=False, template_name="django/forms/p.html")
+
+
+def django_group(field: forms.BoundField) -> str:
+    """What desk/_field.html wrote with Django's field template."""
+    errors = " has-error" if field.errors else ""
+    return f'<div class="field{errors}">{field.as_field_group()}</div>'
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        Sample(),
+        Sample(auto_id=False),
+        Sample({"name": "x" * 30, "count": "0", "pick": "z", "way": "q"}),
+        Sample({"name": "Ann", "count": "2", "pick": "a", "way": "x", "agree": "on"}),
+    ],
+)
+def test_field_group_writes_what_django_writes(form: forms.Form) -> None:
+    for field in form:
+        assert field_group(field) == django_group(field), field.name
+
+
+@pytest.mark.django_db
+def test_ticket_page_forms_group_as_django_does(ticket: Any) -> None:
+    forms_shown = (
+        PropertiesForm(ticket=ticket, tag_names=["a"]),
+        PropertiesForm({"status": "nonsense"}, ticket=ticket, tag_names=[]),
+        TransferForm(),
+        TimeForm({"minutes": "-1"}),
+    )
+    for form in forms_shown:
+        for field in form:
+            assert field_group(field) == django_group(field), field.name

@@ -1,3 +1,6 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from relaydesk.tickets import services
 
 
@@ -22,6 +25,15 @@ def test_words_list_tickets_with_marked_snippets(as_agent, open_ticket):
     assert f"/desk/tickets/{ticket.number}/" in page
     assert "<mark>toaster</mark>" in page
     assert "<b>" not in page
+
+
+def test_the_hits_read_no_tags_they_do_not_show(as_agent, agent, open_ticket):
+    ticket = open_ticket("Printer", "Smoke.")
+    services.update_ticket(ticket, actor=agent, tags=["hardware"])
+    with CaptureQueriesContext(connection) as queries:
+        page = as_agent.get("/desk/search/", {"q": "smoke"}).content.decode()
+    assert f"/desk/tickets/{ticket.number}/" in page
+    assert not [q for q in queries if "tickets_ticket_tags" in q["sql"]]
 
 
 def test_email_lists_the_contact(as_agent, open_ticket, customer):
