@@ -60,6 +60,10 @@ class Stamped:
         self._stamp, self.checked = str(stamp), moment
         return self._stamp
 
+    def __len__(self) -> int:
+        """How many values this process keeps."""
+        return len(self._kept)
+
     def forget(self) -> None:
         """Drop what this process keeps."""
         with self._lock:
