@@ -9,6 +9,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from relaydesk.accounts.models import User
 from relaydesk.automation import services as auto
@@ -338,3 +340,26 @@ def test_a_batch_with_a_mail_bound_to_fail_runs_with_savepoints_at_once(
     summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
     assert runs == [False, True]  # the first run stops after its reads
     assert (summary["created"], summary["quarantined"]) == (1, 1)
+
+
+def message_id_of(raw: bytes) -> str:
+    return raw.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_a_batch_without_failures_opens_no_savepoint_per_mail_or_action(tmp_path: Path):
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    run_import(write_mbox(tmp_path / "first.mbox", [opening]))  # carol is a customer now
+
+    def savepoints(name: str, mails: list[bytes]) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            run_import(write_mbox(tmp_path / name, mails))
+        return sum(query["sql"].startswith("SAVEPOINT") for query in queries)
+
+    one = savepoints("one.mbox", [make_mail(sender="carol@acme.test", subject="One")])
+    reply = make_mail(sender="carol@acme.test", subject="Re", in_reply_to=message_id_of(opening))
+    many = [make_mail(sender="carol@acme.test", subject=f"New {n}") for n in range(3)]
+    assert savepoints("many.mbox", [*many, reply]) == one
+    assert Ticket.objects.count() == 5
+    assert Message.objects.filter(ticket__subject="Opening").count() == 2
