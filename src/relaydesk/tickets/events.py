@@ -52,6 +52,11 @@ def without_savepoints() -> Iterator[None]:
         _savepoints.reset(token)
 
 
+def savepoints_needed() -> bool:
+    """False inside `without_savepoints`: a failure anywhere rolls the whole transaction back."""
+    return _savepoints.get()
+
+
 @contextmanager
 def caused_by(label: str) -> Iterator[None]:
     """Lines written inside carry `label` as their note: the history says which rule

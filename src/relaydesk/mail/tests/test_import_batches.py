@@ -359,7 +359,24 @@ def test_a_batch_without_failures_opens_no_savepoint_per_mail_or_action(tmp_path
 
     one = savepoints("one.mbox", [make_mail(sender="carol@acme.test", subject="One")])
     reply = make_mail(sender="carol@acme.test", subject="Re", in_reply_to=message_id_of(opening))
-    many = [make_mail(sender="carol@acme.test", subject=f"New {n}") for n in range(3)]
-    assert savepoints("many.mbox", [*many, reply]) == one
+    many = [make_mail(sender=f"new{n}@acme.test", subject=f"New {n}") for n in range(3)]
+    assert savepoints("many.mbox", [*many, reply]) == one  # new senders included
     assert Ticket.objects.count() == 5
     assert Message.objects.filter(ticket__subject="Opening").count() == 2
+    assert User.objects.filter(email__startswith="new").count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_a_sender_created_meanwhile_by_another_process_still_gets_the_ticket(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from relaydesk.accounts.services import find_or_create_customer
+    from relaydesk.mail import lookups
+
+    carol = find_or_create_customer("carol@acme.test")
+    # the batch found nobody: the insert, with no savepoint of its own, hits the unique index
+    monkeypatch.setattr(lookups, "unknown", lambda address: True)
+    summary = run_import(write_mbox(tmp_path / "m.mbox", [make_mail(sender="carol@acme.test")]))
+    assert summary["created"] == 1
+    assert Ticket.objects.get().requester == carol
