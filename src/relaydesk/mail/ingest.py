@@ -221,6 +221,7 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
             lookups.prefetch(
                 (p.message_id for p in parsed.values() if p),
                 (p.sender for p in parsed.values() if p),
+                (m for p in parsed.values() if p for m in (*p.in_reply_to, *p.references)),
             )
             if not savepoints and any(map(_bound_to_fail, parsed.values())):
                 raise _MailFailed  # before anything is written: run with savepoints at once

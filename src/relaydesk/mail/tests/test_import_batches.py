@@ -380,3 +380,28 @@ def test_a_sender_created_meanwhile_by_another_process_still_gets_the_ticket(
     summary = run_import(write_mbox(tmp_path / "m.mbox", [make_mail(sender="carol@acme.test")]))
     assert summary["created"] == 1
     assert Ticket.objects.get().requester == carol
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_the_messages_a_batch_answers_are_read_once_for_the_batch(tmp_path: Path):
+    first = make_mail(sender="carol@acme.test", subject="First")
+    second = make_mail(sender="dave@acme.test", subject="Second")
+    run_import(write_mbox(tmp_path / "before.mbox", [first, second]))
+    newer = make_mail(sender="carol@acme.test", subject="Newer")
+    replies = [
+        make_mail(sender="carol@acme.test", subject="Re 1", in_reply_to=message_id_of(first)),
+        make_mail(sender="dave@acme.test", subject="Re 2", in_reply_to=message_id_of(second)),
+        newer,
+        # answers a mail of the same batch, written after the batch read ahead: read again
+        make_mail(sender="carol@acme.test", subject="Re 3", in_reply_to=message_id_of(newer)),
+        make_mail(sender="carol@acme.test", subject="Re 4", in_reply_to=message_id_of(first)),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        summary = run_import(write_mbox(tmp_path / "replies.mbox", replies))
+    threads = [q["sql"] for q in queries if 'FROM "tickets_message" INNER JOIN' in q["sql"]]
+    assert len(threads) == 2  # the batch's read ahead, and "Re 3"
+    assert (summary["created"], summary["threaded"]) == (1, 4)
+    answered = Message.objects.exclude(ticket__subject="Second").values_list("ticket__subject")
+    assert sorted(s for (s,) in answered) == ["First", "First", "First", "Newer", "Newer"]
+    assert Message.objects.filter(ticket__subject="Second").count() == 2
