@@ -183,10 +183,10 @@ class _MailFailed(Exception):
 def process_many(ids: list[int]) -> dict[int, Outcome]:
     """`process` for a batch of stored mails (an import): one transaction for them all, so a
     mail that fails is quarantined while the others commit together. The batch first runs
-    with no savepoint per mail, nor per action (`events.without_savepoints`: most batches have
-    no failing mail); should one fail, or one
-    be bound to fail (`_bound_to_fail`), the batch rolls back and runs again with a savepoint
-    per mail, so the failing one rolls back alone. Search documents, SLA due times and the
+    with no savepoint per mail, nor per action or new sender (`events.without_savepoints`):
+    most batches have no failing mail. Should one fail, or one be bound to fail
+    (`_bound_to_fail`), the batch rolls back and runs again with a savepoint per mail, so the
+    failing one rolls back alone. Search documents, SLA due times and the
     mails' outcomes are written once for the batch, from what it stored; the automation and
     notifications run after the commit for each mail's lines apart, as if each mail had
     committed alone (from the lines as written: `tickets/committed.py`).
