@@ -35,7 +35,7 @@ def _fresh_reference_lists() -> None:
     reference.forget()
 
 
-def make_user(email: str, role: str, **fields: object) -> User:
+def make_user(email: str, role: str, **fields: Any) -> User:
     return User.objects.create_user(email, PASSWORD, role=role, **fields)
 
 

@@ -38,12 +38,16 @@ STAFF_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.AGENT)
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+    def create_user(
+        self, email: str, password: str | None = None, *, unknown: bool = False, **fields: Any
+    ) -> User:
+        """`unknown`: the caller has just found nobody with the address, so it is not looked up
+        again (the unique index still refuses a duplicate, as an `IntegrityError`)."""
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
-        user.full_clean(exclude=["password"])
+        user.full_clean(exclude=["password"], validate_unique=not unknown)
         user.save(using=self._db)
         return user
 

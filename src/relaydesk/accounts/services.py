@@ -12,11 +12,15 @@ from relaydesk.accounts.models import ContactEmail, Organization, Role, User
 MAX_NAME = 200
 
 
-def find_or_create_customer(email: str, name: str = "", *, unknown: bool = False) -> User:
+def find_or_create_customer(
+    email: str, name: str = "", *, unknown: bool = False, savepoint: bool = True
+) -> User:
     """The customer with this email address (their sign-in address or a further one, see
     `ContactEmail`), created (without a usable password) if new. An address that belongs to an
     agent is refused: agents are not requesters. `unknown`: the caller has just looked the
-    address up and found nobody (a mail import's batch), so it is not looked up again."""
+    address up and found nobody (a mail import's batch), so it is not looked up again.
+    `savepoint=False`: the caller rolls its whole transaction back should the insert fail (the
+    address created meanwhile by another process), so it needs no savepoint to survive it."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -29,8 +33,10 @@ def find_or_create_customer(email: str, name: str = "", *, unknown: bool = False
         user = further.user if further else User.objects.filter(email=email).first()
     if user is None:
         try:
-            with transaction.atomic():
-                user = User.objects.create_user(email, None, role=Role.CUSTOMER, name=name)
+            with transaction.atomic(savepoint=savepoint):
+                user = User.objects.create_user(
+                    email, None, unknown=unknown, role=Role.CUSTOMER, name=name
+                )
         except IntegrityError:  # created meanwhile by another request
             user = User.objects.get(email=email)
     if not user.is_customer:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from functools import cache
 
 CANDIDATES = ("windows-1251", "koi8-r", "iso-8859-2", "windows-1256", "windows-1252")
 _GENERIC = {"ascii", "iso8859-1", "cp1252", "utf-8"}
@@ -29,6 +30,7 @@ def _known(charset: str | None) -> str | None:
 _SCORED = _GENERIC | {codecs.lookup(c).name for c in CANDIDATES}
 
 
+@cache  # a few hundred distinct letters at most; each looked up once, not once a letter
 def _script(char: str) -> str:
     name = unicodedata.name(char, "")
     return name.split(" ", 1)[0]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -40,7 +39,7 @@ from relaydesk.mail.quarantine import summary
 from relaydesk.mail.threading import find_thread, on_ticket
 from relaydesk.search import indexer
 from relaydesk.sla import receivers as sla
-from relaydesk.tickets import live, services
+from relaydesk.tickets import events, live, services
 from relaydesk.tickets.committed import separate_actions
 from relaydesk.tickets.models import Channel, Message, StatusCategory, Ticket
 from relaydesk.tickets.text import html_to_text, sanitize_html
@@ -184,9 +183,10 @@ class _MailFailed(Exception):
 def process_many(ids: list[int]) -> dict[int, Outcome]:
     """`process` for a batch of stored mails (an import): one transaction for them all, so a
     mail that fails is quarantined while the others commit together. The batch first runs
-    with no savepoint per mail (most batches have no failing mail); should one fail, or one
-    be bound to fail (`_bound_to_fail`), the batch rolls back and runs again with a savepoint
-    per mail, so the failing one rolls back alone. Search documents, SLA due times and the
+    with no savepoint per mail, nor per action or new sender (`events.without_savepoints`):
+    most batches have no failing mail. Should one fail, or one be bound to fail
+    (`_bound_to_fail`), the batch rolls back and runs again with a savepoint per mail, so the
+    failing one rolls back alone. Search documents, SLA due times and the
     mails' outcomes are written once for the batch, from what it stored; the automation and
     notifications run after the commit for each mail's lines apart, as if each mail had
     committed alone (from the lines as written: `tickets/committed.py`).
@@ -221,6 +221,7 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
             lookups.prefetch(
                 (p.message_id for p in parsed.values() if p),
                 (p.sender for p in parsed.values() if p),
+                (m for p in parsed.values() if p for m in (*p.in_reply_to, *p.references)),
             )
             if not savepoints and any(map(_bound_to_fail, parsed.values())):
                 raise _MailFailed  # before anything is written: run with savepoints at once
@@ -231,7 +232,7 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
                     outcomes[pk] = Outcome.DUPLICATE
                     continue
                 try:
-                    with transaction.atomic() if savepoints else nullcontext():
+                    with transaction.atomic() if savepoints else events.without_savepoints():
                         outcomes[pk], fields = _process(rows[pk], parsed[pk], deferred=True)
                 except Exception as exc:
                     if not savepoints:

@@ -2,12 +2,13 @@
 
 An import processes its mails in batches, one transaction each (`ingest.process_many`).
 Inside `batch()`, the active mailboxes, the blocked senders, the Message-IDs already taken,
-the senders who are customers already and the organizations of their domains are answered
-from memory, read for the whole batch at once (`prefetch`); outside it (live intake: IMAP,
-SMTP, webhooks) every call reads the database as before. A mail that fails inside the batch
-rolls back to its savepoint, and with it any customer it created: `forget_people()` drops
-what may have gone with it (the senders found unknown stay unknown: what such a mail created
-is gone).
+the senders who are customers already, the organizations of their domains and the messages
+the mails answer (threading's look-up: a mail answering one of the batch's own mails reads
+again) are answered from memory, read for the whole batch at once (`prefetch`); outside it
+(live intake: IMAP, SMTP, webhooks) every call reads the database as before. A mail that
+fails inside the batch rolls back to its savepoint, and with it any customer it created:
+`forget_people()` drops what may have gone with it (the senders found unknown stay unknown:
+what such a mail created is gone).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class _Batch:
     unknown: set[str] = field(default_factory=set)  # senders nobody has as an address
     refused: set[str] = field(default_factory=set)  # senders who are agents or disabled
     message_ids: set[str] = field(default_factory=set)
+    taken: set[str] = field(default_factory=set)  # Message-IDs the batch's own mails carry
+    referenced: set[str] = field(default_factory=set)  # Message-IDs its mails answer
+    replied: dict[str, Message] = field(default_factory=dict)  # the newest message of each
     organizations: dict[str, Organization | None] = field(default_factory=dict)
 
 
@@ -48,12 +52,18 @@ def batch() -> Iterator[None]:
         _batch.reset(token)
 
 
-def prefetch(message_ids: Iterable[str], senders: Iterable[str]) -> None:
+def prefetch(
+    message_ids: Iterable[str], senders: Iterable[str], referenced: Iterable[str] = ()
+) -> None:
     """Read for the whole batch what its mails will ask one by one: which Message-IDs are
-    taken, and which senders are customers already."""
+    taken, which senders are customers already, and the messages (with their tickets) that
+    its mails answer (`referenced`: their In-Reply-To and References)."""
     current = _batch.get()
     if current is None:
         return
+    current.referenced = {m for m in referenced if m}
+    answered = Message.objects.filter(message_id__in=current.referenced).select_related("ticket")
+    current.replied = {message.message_id: message for message in answered.order_by("id")}
     ids = [m for m in set(message_ids) if m]
     current.message_ids.update(
         Message.objects.filter(message_id__in=ids).values_list("message_id", flat=True)
@@ -103,6 +113,22 @@ def take_message_id(message_id: str) -> None:
     current = _batch.get()
     if current is not None and message_id:
         current.message_ids.add(message_id)
+        current.taken.add(message_id)
+
+
+def latest_message(message_ids: list[str]) -> Message | None:
+    """The newest message (with its ticket) carrying one of these Message-IDs: from what the
+    batch read ahead, unless a mail of the batch carried one of them since (then read)."""
+    current = _batch.get()
+    if (
+        current is not None
+        and current.referenced.issuperset(message_ids)
+        and current.taken.isdisjoint(message_ids)
+    ):
+        known = [current.replied[m] for m in message_ids if m in current.replied]
+        return max(known, key=lambda message: message.pk, default=None)
+    found = Message.objects.filter(message_id__in=message_ids).select_related("ticket")
+    return found.order_by("-id").first()
 
 
 def organization_for(domain: str) -> Organization | None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from relaydesk.accounts.models import User
 from relaydesk.accounts.services import find_or_create_customer
 from relaydesk.mail import lookups
+from relaydesk.tickets import events
 
 
 def customer_for(address: str, name: str = "") -> User:
     """The customer behind this address (created if new); `ValidationError` for an agent's or
     a disabled address."""
     user = lookups.remembered(address) or find_or_create_customer(
-        address, name, unknown=lookups.unknown(address)
+        address, name, unknown=lookups.unknown(address), savepoint=events.savepoints_needed()
     )
     if user.organization_id is None:
         organization = lookups.organization_for(user.email.rpartition("@")[2])

@@ -17,8 +17,10 @@ def _mbox(path: Path) -> Iterator[bytes]:
     started = False
     with path.open("rb") as handle:
         for line in handle:
-            if _MBOX_FROM.match(line) and (
-                not started or not current or current[-1] in (b"\n", b"\r\n")
+            if (
+                line.startswith(b"From ")
+                and _MBOX_FROM.match(line)
+                and (not started or not current or current[-1] in (b"\n", b"\r\n"))
             ):
                 if started and current:
                     yield _unescape(current)
@@ -32,7 +34,10 @@ def _mbox(path: Path) -> Iterator[bytes]:
 def _unescape(lines: list[bytes]) -> bytes:
     if lines and lines[-1] in (b"\n", b"\r\n"):
         lines = lines[:-1]  # the blank line that separates messages
-    return b"".join(line[1:] if line.startswith(b">From ") else line for line in lines)
+    raw = b"".join(lines)  # then every line's ">From " back to "From ", in one pass
+    if raw.startswith(b">From "):
+        raw = raw[1:]
+    return raw.replace(b"\n>From ", b"\nFrom ")
 
 
 def _maildir(path: Path) -> Iterator[bytes]:

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from relaydesk.accounts.models import User
+from relaydesk.mail import lookups
 from relaydesk.mail.addresses import token_number
 from relaydesk.mail.models import OutboundMail, TicketCC
 from relaydesk.mail.parse import ParsedMail
-from relaydesk.tickets.models import Message, Ticket
+from relaydesk.tickets.models import Ticket
 from relaydesk.tickets.visibility import is_requester_side
 
 
@@ -42,8 +43,7 @@ def _final(ticket: Ticket | None) -> Ticket | None:
 def find_thread(parsed: ParsedMail, recipients: list[str]) -> Thread | None:
     ids = [*parsed.in_reply_to, *reversed(parsed.references)]
     if ids:
-        found = Message.objects.filter(message_id__in=ids).select_related("ticket")
-        message = found.order_by("-id").first()
+        message = lookups.latest_message(ids)
         ticket = message.ticket if message else None
         if ticket is None:
             sent = OutboundMail.objects.filter(message_id__in=ids).select_related("ticket")

@@ -30,10 +30,18 @@ def _flush(ticket_id: int, entry: Entry) -> None:
     current = entry.exact and _collector.is_latest(ticket_id, entry)
     if current and not any(map(_may_notify, entry.lines)):
         return
-    lines = list(
-        TicketEvent.objects.filter(pk__in=[line.pk for line in entry.lines], ticket_id=ticket_id)
-        .select_related("actor", "message", "ticket__assignee")
-        .order_by("id")
+    # While `current`, the lines as written, the last holding the ticket as the action left
+    # it (what the lines read back with their ticket would give); else read back.
+    lines = (
+        entry.lines
+        if current
+        else list(
+            TicketEvent.objects.filter(
+                pk__in=[line.pk for line in entry.lines], ticket_id=ticket_id
+            )
+            .select_related("actor", "message", "ticket__assignee")
+            .order_by("id")
+        )
     )
     if not lines:
         return
@@ -43,7 +51,7 @@ def _flush(ticket_id: int, entry: Entry) -> None:
             for line in lines:
                 if created and line.kind == EventKind.MESSAGE:
                     continue  # a new ticket's first message is no reply
-                _notify_line(line)
+                _notify_line(line, lines[-1].ticket)
     except Exception:
         logger.exception("notifications for ticket %s failed", ticket_id)
 
@@ -75,8 +83,8 @@ def _agent(value: Any) -> User | None:
     return User.objects.filter(pk=agent_id).first()
 
 
-def _notify_line(line: TicketEvent) -> None:
-    ticket, actor = line.ticket, line.actor
+def _notify_line(line: TicketEvent, ticket: Ticket) -> None:
+    actor = line.actor
     if line.kind == EventKind.CREATED and ticket.assignee is not None:
         services.notify(
             recipients=[ticket.assignee], event=Event.ASSIGNED, ticket=ticket, actor=actor

@@ -82,6 +82,8 @@ def notify(
         if user.is_active and user.is_agent and (actor is None or user.pk != actor.pk)
     }
     people = {pk: user for pk, user in people.items() if may_see(user, ticket)}
+    if not people:  # a customer's reply on a ticket nobody owns or follows
+        return []
     wanted = choices(people.values(), event)
     rows = [
         Notification(

@@ -37,6 +37,24 @@ class _Action:
 
 
 _action: ContextVar[_Action | None] = ContextVar("relaydesk_action", default=None)
+_savepoints: ContextVar[bool] = ContextVar("relaydesk_action_savepoints", default=True)
+
+
+@contextmanager
+def without_savepoints() -> Iterator[None]:
+    """Actions inside open no savepoint of their own: for a caller that rolls its whole
+    transaction back when any of them fails (an import's batch run without a savepoint per
+    mail), where each action's savepoint would only cost two round trips."""
+    token = _savepoints.set(False)
+    try:
+        yield
+    finally:
+        _savepoints.reset(token)
+
+
+def savepoints_needed() -> bool:
+    """False inside `without_savepoints`: a failure anywhere rolls the whole transaction back."""
+    return _savepoints.get()
 
 
 @contextmanager
@@ -57,7 +75,7 @@ def action[**P, R](func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=_savepoints.get()):
             if _action.get() is not None:
                 return func(*args, **kwargs)
             running = _Action()

@@ -9,6 +9,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from relaydesk.accounts.models import User
 from relaydesk.automation import services as auto
@@ -338,3 +340,68 @@ def test_a_batch_with_a_mail_bound_to_fail_runs_with_savepoints_at_once(
     summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
     assert runs == [False, True]  # the first run stops after its reads
     assert (summary["created"], summary["quarantined"]) == (1, 1)
+
+
+def message_id_of(raw: bytes) -> str:
+    return raw.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_a_batch_without_failures_opens_no_savepoint_per_mail_or_action(tmp_path: Path):
+    opening = make_mail(sender="carol@acme.test", subject="Opening")
+    run_import(write_mbox(tmp_path / "first.mbox", [opening]))  # carol is a customer now
+
+    def savepoints(name: str, mails: list[bytes]) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            run_import(write_mbox(tmp_path / name, mails))
+        return sum(query["sql"].startswith("SAVEPOINT") for query in queries)
+
+    one = savepoints("one.mbox", [make_mail(sender="carol@acme.test", subject="One")])
+    reply = make_mail(sender="carol@acme.test", subject="Re", in_reply_to=message_id_of(opening))
+    many = [make_mail(sender=f"new{n}@acme.test", subject=f"New {n}") for n in range(3)]
+    assert savepoints("many.mbox", [*many, reply]) == one  # new senders included
+    assert Ticket.objects.count() == 5
+    assert Message.objects.filter(ticket__subject="Opening").count() == 2
+    assert User.objects.filter(email__startswith="new").count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_a_sender_created_meanwhile_by_another_process_still_gets_the_ticket(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from relaydesk.accounts.services import find_or_create_customer
+    from relaydesk.mail import lookups
+
+    carol = find_or_create_customer("carol@acme.test")
+    # the batch found nobody: the insert, with no savepoint of its own, hits the unique index
+    monkeypatch.setattr(lookups, "unknown", lambda address: True)
+    summary = run_import(write_mbox(tmp_path / "m.mbox", [make_mail(sender="carol@acme.test")]))
+    assert summary["created"] == 1
+    assert Ticket.objects.get().requester == carol
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_the_messages_a_batch_answers_are_read_once_for_the_batch(tmp_path: Path):
+    first = make_mail(sender="carol@acme.test", subject="First")
+    second = make_mail(sender="dave@acme.test", subject="Second")
+    run_import(write_mbox(tmp_path / "before.mbox", [first, second]))
+    newer = make_mail(sender="carol@acme.test", subject="Newer")
+    replies = [
+        make_mail(sender="carol@acme.test", subject="Re 1", in_reply_to=message_id_of(first)),
+        make_mail(sender="dave@acme.test", subject="Re 2", in_reply_to=message_id_of(second)),
+        newer,
+        # answers a mail of the same batch, written after the batch read ahead: read again
+        make_mail(sender="carol@acme.test", subject="Re 3", in_reply_to=message_id_of(newer)),
+        make_mail(sender="carol@acme.test", subject="Re 4", in_reply_to=message_id_of(first)),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        summary = run_import(write_mbox(tmp_path / "replies.mbox", replies))
+    threads = [q["sql"] for q in queries if 'FROM "tickets_message" INNER JOIN' in q["sql"]]
+    assert len(threads) == 2  # the batch's read ahead, and "Re 3"
+    assert (summary["created"], summary["threaded"]) == (1, 4)
+    answered = Message.objects.exclude(ticket__subject="Second").values_list("ticket__subject")
+    assert sorted(s for (s,) in answered) == ["First", "First", "First", "Newer", "Newer"]
+    assert Message.objects.filter(ticket__subject="Second").count() == 2

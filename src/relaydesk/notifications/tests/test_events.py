@@ -176,3 +176,22 @@ def test_nothing_while_suspended(ticket, supervisor, agent, committed):
     with suspended():
         committed(tickets.update_ticket, ticket, actor=supervisor, assignee=agent)
     assert Notification.objects.count() == 0
+
+
+def test_a_customer_reply_nobody_owns_reads_only_the_followers_after_commit(
+    ticket, customer, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from relaydesk.notifications import receivers
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        tickets.add_message(ticket, actor=customer, body=Body("Still broken"))
+    (flush,) = [c for c in callbacks if getattr(c, "func", None) == receivers._collector._run]
+    with CaptureQueriesContext(connection) as queries:
+        flush()
+    read = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]  # the test's transaction
+    assert len(read) == 1  # the followers: the lines and the ticket are those in hand
+    assert "followers" in read[0]
+    assert Notification.objects.count() == 0
