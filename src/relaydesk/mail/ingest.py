@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -36,7 +36,7 @@ from relaydesk.mail.models import (
 from relaydesk.mail.parse import ParsedMail, parse
 from relaydesk.mail.people import customer_for
 from relaydesk.mail.quarantine import summary
-from relaydesk.mail.threading import find_thread, on_ticket
+from relaydesk.mail.threading import find_thread, may_thread, on_ticket
 from relaydesk.search import indexer
 from relaydesk.sla import receivers as sla
 from relaydesk.tickets import events, live, services
@@ -226,6 +226,7 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
             if not savepoints and any(map(_bound_to_fail, parsed.values())):
                 raise _MailFailed  # before anything is written: run with savepoints at once
             finished: list[tuple[InboundMail, dict[str, object]]] = []
+            openings = None if savepoints else _Openings()
             for pk in ids:
                 separate_actions()
                 if pk not in rows:
@@ -233,7 +234,9 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
                     continue
                 try:
                     with transaction.atomic() if savepoints else events.without_savepoints():
-                        outcomes[pk], fields = _process(rows[pk], parsed[pk], deferred=True)
+                        outcomes[pk], fields = _process(
+                            rows[pk], parsed[pk], deferred=True, openings=openings
+                        )
                 except Exception as exc:
                     if not savepoints:
                         raise _MailFailed from exc
@@ -243,6 +246,12 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
                     finished.append((rows[pk], fields))
                     if outcomes[pk] != Outcome.QUARANTINED:
                         lookups.take_message_id(rows[pk].message_id)
+            if openings is not None:
+                try:
+                    with events.without_savepoints():
+                        openings.flush()
+                except Exception as exc:
+                    raise _MailFailed from exc
             _store_outcomes(finished)
     except _MailFailed:
         raise
@@ -385,8 +394,15 @@ def _finish(ctx: _Context, outcome: str, **fields: object) -> tuple[Outcome, dic
 
 
 def _process(
-    row: InboundMail, parsed: ParsedMail | None = None, *, deferred: bool = False
+    row: InboundMail,
+    parsed: ParsedMail | None = None,
+    *,
+    deferred: bool = False,
+    openings: _Openings | None = None,
 ) -> tuple[Outcome, dict[str, object]]:
+    """The mail's outcome and the fields it sets on the stored mail. With `openings` (a batch
+    run without savepoints), a mail that opens a ticket may wait there to be written with the
+    next ones: its fields are filled in then."""
     parsed = parsed or parse(bytes(row.raw))
     recipients = [
         r
@@ -410,6 +426,8 @@ def _process(
         return _finish(ctx, Outcome.QUARANTINED, error=_("Too many mails from this sender."))
     if ctx.mailbox is not None and base_address(parsed.sender) in ctx.mailbox.addresses:
         return _finish(ctx, Outcome.AUTO_REPLY, error=_("Mail from our own address (loop)."))
+    if openings is not None and may_thread(parsed, recipients):
+        openings.flush()  # it may answer a mail waiting there
     thread = find_thread(parsed, recipients)
     if parsed.auto_reply and thread is None:
         return _finish(ctx, Outcome.AUTO_REPLY)
@@ -436,7 +454,7 @@ def _process(
                 TicketCC.objects.get_or_create(ticket=ticket, user=sender)
             outcome = Outcome.AUTO_REPLY if parsed.auto_reply else Outcome.THREADED
             return _finish(ctx, outcome, ticket=ticket, ticket_message=message)
-    ticket = services.create_ticket(
+    new = services.new_ticket(
         actor=sender,
         requester=sender,
         subject=(parsed.subject or _("(no subject)"))[: services.MAX_SUBJECT],
@@ -447,9 +465,57 @@ def _process(
         attachments=uploads,
         origin=origin,
     )
-    _add_ccs(
-        ticket, parsed, exclude={sender.email, *(ctx.mailbox.addresses if ctx.mailbox else [])}
-    )
+    opening = _Opening(ctx, new, thread.ticket if thread else None)
+    if openings is not None and not _cc_addresses(opening):
+        openings.add(opening)
+        return Outcome.CREATED, opening.fields
+    if openings is not None:
+        openings.flush()  # its CCs may be senders of the mails waiting there
+    return _opened(opening, services.create_tickets([new])[0])
+
+
+@dataclass
+class _Opening:
+    """A mail that opens a ticket, checked (`new`) and not yet written; `fields`: what its
+    outcome sets on the stored mail, filled in once written."""
+
+    ctx: _Context
+    new: services.NewTicket
+    related: Ticket | None  # the thread its sender may not write on
+    fields: dict[str, object] = field(default_factory=dict)
+
+
+class _Openings:
+    """A batch's run of consecutive mails that each open a ticket: written together
+    (`services.create_tickets`: one INSERT each for the tickets, their messages and their
+    history lines) before the next mail that writes on a ticket or may thread onto one of
+    them (`flush`), and when the batch ends. Mails whose CCs would be added wait for no
+    one: a CC may be a sender whose customer a later mail creates."""
+
+    def __init__(self) -> None:
+        self._waiting: list[_Opening] = []
+
+    def add(self, opening: _Opening) -> None:
+        self._waiting.append(opening)
+        lookups.take_message_id(opening.ctx.parsed.message_id)  # a later copy: a duplicate
+
+    def flush(self) -> None:
+        if not self._waiting:
+            return
+        waiting, self._waiting = self._waiting, []
+        tickets = services.create_tickets([opening.new for opening in waiting])
+        for opening, ticket in zip(waiting, tickets, strict=True):
+            opening.fields.update(_opened(opening, ticket)[1])
+        separate_actions()  # the next mail's lines are its own
+
+
+def _opened(opening: _Opening, ticket: Ticket) -> tuple[Outcome, dict[str, object]]:
+    """What follows a mail's new ticket: its CCs, the acknowledgement, the outcome."""
+    ctx, parsed = opening.ctx, opening.ctx.parsed
+    for user in _ccs(opening):
+        if ticket.mail_ccs.count() >= MAX_CCS:
+            break
+        TicketCC.objects.get_or_create(ticket=ticket, user=user)
     if ctx.mailbox is not None and ctx.mailbox.send_acknowledgement and not parsed.auto_reply:
         outbound.queue_acknowledgement(ticket, mailbox=ctx.mailbox)
     return _finish(
@@ -457,7 +523,7 @@ def _process(
         Outcome.CREATED,
         ticket=ticket,
         ticket_message=Subquery(ticket.messages.order_by("id").values("id")[:1]),
-        related_ticket=thread.ticket if thread else None,
+        related_ticket=opening.related,
     )
 
 
@@ -467,17 +533,24 @@ def _flooding(sender: str) -> bool:
     return recent.count() >= settings.MAIL_SENDER_LIMIT_PER_HOUR
 
 
-def _add_ccs(ticket: Ticket, parsed: ParsedMail, *, exclude: set[str]) -> None:
-    for address in [*parsed.to, *parsed.cc][: MAX_CCS * 2]:
-        if base_address(address) in exclude or address in exclude:
-            continue
+def _cc_addresses(opening: _Opening) -> list[str]:
+    """The addresses a new ticket's mail copies (To and Cc) but the sender and the mailbox."""
+    parsed, mailbox = opening.ctx.parsed, opening.ctx.mailbox
+    exclude = {opening.new.ticket.requester.email, *(mailbox.addresses if mailbox else [])}
+    return [
+        address
+        for address in [*parsed.to, *parsed.cc][: MAX_CCS * 2]
+        if base_address(address) not in exclude and address not in exclude
+    ]
+
+
+def _ccs(opening: _Opening) -> Iterator[User]:
+    """The customers behind `_cc_addresses`, each found or created as it is reached."""
+    for address in _cc_addresses(opening):
         try:
-            user = customer_for(address)
+            yield customer_for(address)
         except ValidationError:  # an agent's address, or not an address at all
             continue
-        if ticket.mail_ccs.count() >= MAX_CCS:
-            break
-        TicketCC.objects.get_or_create(ticket=ticket, user=user)
 
 
 def retry(row: InboundMail, *, actor: User) -> Outcome:
