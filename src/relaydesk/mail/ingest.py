@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +40,7 @@ from relaydesk.search import indexer
 from relaydesk.sla import receivers as sla
 from relaydesk.tickets import events, live, services
 from relaydesk.tickets.committed import separate_actions
-from relaydesk.tickets.models import Channel, Message, StatusCategory, Ticket
+from relaydesk.tickets.models import Channel, StatusCategory, Ticket
 from relaydesk.tickets.text import html_to_text, sanitize_html
 from relaydesk.webhooks import outbox as webhooks
 
@@ -170,7 +169,7 @@ def process(row: InboundMail) -> Outcome:
             locked = InboundMail.objects.select_for_update().get(pk=row.pk)
             if locked.outcome not in (Outcome.RECEIVED, Outcome.QUARANTINED):
                 return Outcome.DUPLICATE
-            return _process(locked)[0]
+            return _process(locked)
     except Exception as exc:  # anything at all: the mail waits in quarantine with the reason
         _held(row, exc)
         return Outcome.QUARANTINED
@@ -225,7 +224,7 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
             )
             if not savepoints and any(map(_bound_to_fail, parsed.values())):
                 raise _MailFailed  # before anything is written: run with savepoints at once
-            finished: list[tuple[InboundMail, dict[str, object]]] = []
+            finished: list[InboundMail] = []
             openings = None if savepoints else _Openings()
             for pk in ids:
                 separate_actions()
@@ -234,7 +233,7 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
                     continue
                 try:
                     with transaction.atomic() if savepoints else events.without_savepoints():
-                        outcomes[pk], fields = _process(
+                        outcomes[pk] = _process(
                             rows[pk], parsed[pk], deferred=True, openings=openings
                         )
                 except Exception as exc:
@@ -243,7 +242,7 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
                     failed[pk] = exc  # held below, once the others are committed
                     lookups.forget_people()
                 else:
-                    finished.append((rows[pk], fields))
+                    finished.append(rows[pk])
                     if outcomes[pk] != Outcome.QUARANTINED:
                         lookups.take_message_id(rows[pk].message_id)
             if openings is not None:
@@ -266,7 +265,7 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
     return outcomes
 
 
-# Every field `_finish` may set; a new ticket's mail points at the ticket's first message.
+# Every field `_finish` may set.
 _OUTCOME_FIELDS = (
     "outcome",
     "processed_at",
@@ -287,23 +286,18 @@ def _bound_to_fail(parsed: ParsedMail | None) -> bool:
     return parsed is None or "@" not in parsed.sender or lookups.refused(parsed.sender)
 
 
-def _store_outcomes(finished: list[tuple[InboundMail, dict[str, object]]]) -> None:
+def _store_outcomes(finished: list[InboundMail]) -> None:
     """The outcomes of a batch's mails (`_finish` left them on the rows), in one round trip:
     `executemany` of one parametrized UPDATE, pipelined on PostgreSQL (an ORM `bulk_update`
     of 50 rows costs more CPU than the 50 UPDATEs it saves)."""
     if not finished:
         return
-    meta, messages = InboundMail._meta, Message._meta
+    meta = InboundMail._meta
     named = {f.name: str(f.column) for f in meta.concrete_fields}
-    columns = [named[name] for name in _OUTCOME_FIELDS]
     quote = connection.ops.quote_name
-    assignments = [f"{quote(column)} = %s" for column in columns[:-1]]
-    # Fixed SQL from the models' names; every value is a parameter.
-    first = f"(SELECT MIN(id) FROM {quote(messages.db_table)} WHERE ticket_id = %s)"  # noqa: S608
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)}, "  # noqa: S608
-        f"{quote(columns[-1])} = COALESCE(%s, {first}) WHERE id = %s"
-    )
+    assignments = [f"{quote(named[name])} = %s" for name in _OUTCOME_FIELDS]
+    # Fixed SQL from the model's names; every value is a parameter.
+    sql = f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} WHERE id = %s"  # noqa: S608
     adapt = connection.ops.adapt_datetimefield_value
     params = [
         [
@@ -317,10 +311,9 @@ def _store_outcomes(finished: list[tuple[InboundMail, dict[str, object]]]) -> No
             row.ticket_id,
             row.related_ticket_id,
             row.ticket_message_id,
-            row.ticket_id if isinstance(fields.get("ticket_message"), Subquery) else None,
             row.pk,
         ]
-        for row, fields in finished
+        for row in finished
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -372,9 +365,9 @@ class _Context:
     deferred: bool  # the outcome is written by the batch (`_store_outcomes`)
 
 
-def _finish(ctx: _Context, outcome: str, **fields: object) -> tuple[Outcome, dict[str, object]]:
-    """The outcome and the fields it sets on the stored mail, written now unless the batch
-    writes them (`deferred`)."""
+def _finish(ctx: _Context, outcome: str, **fields: object) -> Outcome:
+    """The outcome, and the fields it sets on the stored mail: on the row, and written now
+    unless the batch writes them (`deferred`)."""
     row = ctx.row
     fields.update(
         outcome=outcome,
@@ -388,9 +381,8 @@ def _finish(ctx: _Context, outcome: str, **fields: object) -> tuple[Outcome, dic
     if not ctx.deferred:
         InboundMail.objects.filter(pk=row.pk).update(**fields)
     for name, value in fields.items():
-        if not isinstance(value, Subquery):  # the first message's id, read by the UPDATE
-            setattr(row, name, value)
-    return Outcome(outcome), fields
+        setattr(row, name, value)
+    return Outcome(outcome)
 
 
 def _process(
@@ -399,10 +391,10 @@ def _process(
     *,
     deferred: bool = False,
     openings: _Openings | None = None,
-) -> tuple[Outcome, dict[str, object]]:
-    """The mail's outcome and the fields it sets on the stored mail. With `openings` (a batch
-    run without savepoints), a mail that opens a ticket may wait there to be written with the
-    next ones: its fields are filled in then."""
+) -> Outcome:
+    """The mail's outcome (`_finish`). With `openings` (a batch run without savepoints), a
+    mail that opens a ticket may wait there to be written with the next ones: its row gets
+    its outcome's fields then."""
     parsed = parsed or parse(bytes(row.raw))
     recipients = [
         r
@@ -468,7 +460,7 @@ def _process(
     opening = _Opening(ctx, new, thread.ticket if thread else None)
     if openings is not None and not _cc_addresses(opening):
         openings.add(opening)
-        return Outcome.CREATED, opening.fields
+        return Outcome.CREATED
     if openings is not None:
         openings.flush()  # its CCs may be senders of the mails waiting there
     return _opened(opening, services.create_tickets([new])[0])
@@ -476,13 +468,11 @@ def _process(
 
 @dataclass
 class _Opening:
-    """A mail that opens a ticket, checked (`new`) and not yet written; `fields`: what its
-    outcome sets on the stored mail, filled in once written."""
+    """A mail that opens a ticket, checked (`new`) and not yet written."""
 
     ctx: _Context
     new: services.NewTicket
     related: Ticket | None  # the thread its sender may not write on
-    fields: dict[str, object] = field(default_factory=dict)
 
 
 class _Openings:
@@ -505,11 +495,11 @@ class _Openings:
         waiting, self._waiting = self._waiting, []
         tickets = services.create_tickets([opening.new for opening in waiting])
         for opening, ticket in zip(waiting, tickets, strict=True):
-            opening.fields.update(_opened(opening, ticket)[1])
+            _opened(opening, ticket)
         separate_actions()  # the next mail's lines are its own
 
 
-def _opened(opening: _Opening, ticket: Ticket) -> tuple[Outcome, dict[str, object]]:
+def _opened(opening: _Opening, ticket: Ticket) -> Outcome:
     """What follows a mail's new ticket: its CCs, the acknowledgement, the outcome."""
     ctx, parsed = opening.ctx, opening.ctx.parsed
     for user in _ccs(opening):
@@ -522,7 +512,7 @@ def _opened(opening: _Opening, ticket: Ticket) -> tuple[Outcome, dict[str, objec
         ctx,
         Outcome.CREATED,
         ticket=ticket,
-        ticket_message=Subquery(ticket.messages.order_by("id").values("id")[:1]),
+        ticket_message=opening.new.message,
         related_ticket=opening.related,
     )
 
