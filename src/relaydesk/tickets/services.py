@@ -245,18 +245,20 @@ class NewTicket:
     attachments: Sequence[UploadedFile]
 
 
-def _writes[**P](check: Callable[P, NewTicket]) -> Callable[P, Ticket]:
-    """The action that writes the one ticket `check` makes (with `check`'s parameters)."""
+def _writes[**P](check: Callable[P, NewTicket], name: str) -> Callable[P, Ticket]:
+    """The action `name` that writes the one ticket `check` makes (with `check`'s
+    parameters)."""
 
     @functools.wraps(check)
     def write(*args: P.args, **kwargs: P.kwargs) -> Ticket:
         return create_tickets([check(*args, **kwargs)])[0]
 
+    write.__name__ = write.__qualname__ = name
+    write.__doc__ = f"Open a ticket with its first message (`{check.__name__}` checks it)."
     return events.action(write)
 
 
-create_ticket = _writes(new_ticket)
-create_ticket.__doc__ = "Open a ticket with its first message (`new_ticket` checks it)."
+create_ticket = _writes(new_ticket, "create_ticket")
 
 
 @events.action
