@@ -125,7 +125,7 @@ def after_action(ticket_id: int, lines: list[TicketEvent], *, ticket: Ticket | N
         ):
             freed.add(ticket.department_id or 0)
     if (ticket.is_closed or ticket.assignee_id is not None) and not opened:
-        assignment.QueueEntry.objects.filter(ticket_id=ticket_id).delete()
+        assignment.dequeue(ticket_id)
     if route and ticket.department_id is not None and not ticket.is_closed:
         assignment.route(
             ticket_id,

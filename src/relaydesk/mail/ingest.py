@@ -16,7 +16,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,12 +35,12 @@ from relaydesk.mail.models import (
 from relaydesk.mail.parse import ParsedMail, parse
 from relaydesk.mail.people import customer_for
 from relaydesk.mail.quarantine import summary
-from relaydesk.mail.threading import find_thread, on_ticket
+from relaydesk.mail.threading import find_thread, may_thread, on_ticket
 from relaydesk.search import indexer
 from relaydesk.sla import receivers as sla
 from relaydesk.tickets import events, live, services
 from relaydesk.tickets.committed import separate_actions
-from relaydesk.tickets.models import Channel, Message, StatusCategory, Ticket
+from relaydesk.tickets.models import Channel, StatusCategory, Ticket
 from relaydesk.tickets.text import html_to_text, sanitize_html
 from relaydesk.webhooks import outbox as webhooks
 
@@ -170,7 +169,7 @@ def process(row: InboundMail) -> Outcome:
             locked = InboundMail.objects.select_for_update().get(pk=row.pk)
             if locked.outcome not in (Outcome.RECEIVED, Outcome.QUARANTINED):
                 return Outcome.DUPLICATE
-            return _process(locked)[0]
+            return _process(locked)
     except Exception as exc:  # anything at all: the mail waits in quarantine with the reason
         _held(row, exc)
         return Outcome.QUARANTINED
@@ -225,7 +224,8 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
             )
             if not savepoints and any(map(_bound_to_fail, parsed.values())):
                 raise _MailFailed  # before anything is written: run with savepoints at once
-            finished: list[tuple[InboundMail, dict[str, object]]] = []
+            finished: list[InboundMail] = []
+            openings = None if savepoints else _Openings()
             for pk in ids:
                 separate_actions()
                 if pk not in rows:
@@ -233,16 +233,24 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
                     continue
                 try:
                     with transaction.atomic() if savepoints else events.without_savepoints():
-                        outcomes[pk], fields = _process(rows[pk], parsed[pk], deferred=True)
+                        outcomes[pk] = _process(
+                            rows[pk], parsed[pk], deferred=True, openings=openings
+                        )
                 except Exception as exc:
                     if not savepoints:
                         raise _MailFailed from exc
                     failed[pk] = exc  # held below, once the others are committed
                     lookups.forget_people()
                 else:
-                    finished.append((rows[pk], fields))
+                    finished.append(rows[pk])
                     if outcomes[pk] != Outcome.QUARANTINED:
                         lookups.take_message_id(rows[pk].message_id)
+            if openings is not None:
+                try:
+                    with events.without_savepoints():
+                        openings.flush()
+                except Exception as exc:
+                    raise _MailFailed from exc
             _store_outcomes(finished)
     except _MailFailed:
         raise
@@ -257,7 +265,7 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
     return outcomes
 
 
-# Every field `_finish` may set; a new ticket's mail points at the ticket's first message.
+# Every field `_finish` may set.
 _OUTCOME_FIELDS = (
     "outcome",
     "processed_at",
@@ -278,23 +286,18 @@ def _bound_to_fail(parsed: ParsedMail | None) -> bool:
     return parsed is None or "@" not in parsed.sender or lookups.refused(parsed.sender)
 
 
-def _store_outcomes(finished: list[tuple[InboundMail, dict[str, object]]]) -> None:
+def _store_outcomes(finished: list[InboundMail]) -> None:
     """The outcomes of a batch's mails (`_finish` left them on the rows), in one round trip:
     `executemany` of one parametrized UPDATE, pipelined on PostgreSQL (an ORM `bulk_update`
     of 50 rows costs more CPU than the 50 UPDATEs it saves)."""
     if not finished:
         return
-    meta, messages = InboundMail._meta, Message._meta
+    meta = InboundMail._meta
     named = {f.name: str(f.column) for f in meta.concrete_fields}
-    columns = [named[name] for name in _OUTCOME_FIELDS]
     quote = connection.ops.quote_name
-    assignments = [f"{quote(column)} = %s" for column in columns[:-1]]
-    # Fixed SQL from the models' names; every value is a parameter.
-    first = f"(SELECT MIN(id) FROM {quote(messages.db_table)} WHERE ticket_id = %s)"  # noqa: S608
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)}, "  # noqa: S608
-        f"{quote(columns[-1])} = COALESCE(%s, {first}) WHERE id = %s"
-    )
+    assignments = [f"{quote(named[name])} = %s" for name in _OUTCOME_FIELDS]
+    # Fixed SQL from the model's names; every value is a parameter.
+    sql = f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} WHERE id = %s"  # noqa: S608
     adapt = connection.ops.adapt_datetimefield_value
     params = [
         [
@@ -308,10 +311,9 @@ def _store_outcomes(finished: list[tuple[InboundMail, dict[str, object]]]) -> No
             row.ticket_id,
             row.related_ticket_id,
             row.ticket_message_id,
-            row.ticket_id if isinstance(fields.get("ticket_message"), Subquery) else None,
             row.pk,
         ]
-        for row, fields in finished
+        for row in finished
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -363,9 +365,9 @@ class _Context:
     deferred: bool  # the outcome is written by the batch (`_store_outcomes`)
 
 
-def _finish(ctx: _Context, outcome: str, **fields: object) -> tuple[Outcome, dict[str, object]]:
-    """The outcome and the fields it sets on the stored mail, written now unless the batch
-    writes them (`deferred`)."""
+def _finish(ctx: _Context, outcome: str, **fields: object) -> Outcome:
+    """The outcome, and the fields it sets on the stored mail: on the row, and written now
+    unless the batch writes them (`deferred`)."""
     row = ctx.row
     fields.update(
         outcome=outcome,
@@ -379,14 +381,20 @@ def _finish(ctx: _Context, outcome: str, **fields: object) -> tuple[Outcome, dic
     if not ctx.deferred:
         InboundMail.objects.filter(pk=row.pk).update(**fields)
     for name, value in fields.items():
-        if not isinstance(value, Subquery):  # the first message's id, read by the UPDATE
-            setattr(row, name, value)
-    return Outcome(outcome), fields
+        setattr(row, name, value)
+    return Outcome(outcome)
 
 
 def _process(
-    row: InboundMail, parsed: ParsedMail | None = None, *, deferred: bool = False
-) -> tuple[Outcome, dict[str, object]]:
+    row: InboundMail,
+    parsed: ParsedMail | None = None,
+    *,
+    deferred: bool = False,
+    openings: _Openings | None = None,
+) -> Outcome:
+    """The mail's outcome (`_finish`). With `openings` (a batch run without savepoints), a
+    mail that opens a ticket may wait there to be written with the next ones: its row gets
+    its outcome's fields then."""
     parsed = parsed or parse(bytes(row.raw))
     recipients = [
         r
@@ -410,6 +418,8 @@ def _process(
         return _finish(ctx, Outcome.QUARANTINED, error=_("Too many mails from this sender."))
     if ctx.mailbox is not None and base_address(parsed.sender) in ctx.mailbox.addresses:
         return _finish(ctx, Outcome.AUTO_REPLY, error=_("Mail from our own address (loop)."))
+    if openings is not None and may_thread(parsed, recipients):
+        openings.flush()  # it may answer a mail waiting there
     thread = find_thread(parsed, recipients)
     if parsed.auto_reply and thread is None:
         return _finish(ctx, Outcome.AUTO_REPLY)
@@ -436,7 +446,7 @@ def _process(
                 TicketCC.objects.get_or_create(ticket=ticket, user=sender)
             outcome = Outcome.AUTO_REPLY if parsed.auto_reply else Outcome.THREADED
             return _finish(ctx, outcome, ticket=ticket, ticket_message=message)
-    ticket = services.create_ticket(
+    new = services.new_ticket(
         actor=sender,
         requester=sender,
         subject=(parsed.subject or _("(no subject)"))[: services.MAX_SUBJECT],
@@ -447,17 +457,63 @@ def _process(
         attachments=uploads,
         origin=origin,
     )
-    _add_ccs(
-        ticket, parsed, exclude={sender.email, *(ctx.mailbox.addresses if ctx.mailbox else [])}
-    )
+    opening = _Opening(ctx, new, thread.ticket if thread else None)
+    if openings is not None and not _cc_addresses(opening):
+        openings.add(opening)
+        return Outcome.CREATED
+    if openings is not None:
+        openings.flush()  # its CCs may be senders of the mails waiting there
+    return _opened(opening, services.create_tickets([new])[0])
+
+
+@dataclass
+class _Opening:
+    """A mail that opens a ticket, checked (`new`) and not yet written."""
+
+    ctx: _Context
+    new: services.NewTicket
+    related: Ticket | None  # the thread its sender may not write on
+
+
+class _Openings:
+    """A batch's run of consecutive mails that each open a ticket: written together
+    (`services.create_tickets`: one INSERT each for the tickets, their messages and their
+    history lines) before the next mail that writes on a ticket or may thread onto one of
+    them (`flush`), and when the batch ends. Mails whose CCs would be added wait for no
+    one: a CC may be a sender whose customer a later mail creates."""
+
+    def __init__(self) -> None:
+        self._waiting: list[_Opening] = []
+
+    def add(self, opening: _Opening) -> None:
+        self._waiting.append(opening)
+        lookups.take_message_id(opening.ctx.parsed.message_id)  # a later copy: a duplicate
+
+    def flush(self) -> None:
+        if not self._waiting:
+            return
+        waiting, self._waiting = self._waiting, []
+        tickets = services.create_tickets([opening.new for opening in waiting])
+        for opening, ticket in zip(waiting, tickets, strict=True):
+            _opened(opening, ticket)
+        separate_actions()  # the next mail's lines are its own
+
+
+def _opened(opening: _Opening, ticket: Ticket) -> Outcome:
+    """What follows a mail's new ticket: its CCs, the acknowledgement, the outcome."""
+    ctx, parsed = opening.ctx, opening.ctx.parsed
+    for user in _ccs(opening):
+        if ticket.mail_ccs.count() >= MAX_CCS:
+            break
+        TicketCC.objects.get_or_create(ticket=ticket, user=user)
     if ctx.mailbox is not None and ctx.mailbox.send_acknowledgement and not parsed.auto_reply:
         outbound.queue_acknowledgement(ticket, mailbox=ctx.mailbox)
     return _finish(
         ctx,
         Outcome.CREATED,
         ticket=ticket,
-        ticket_message=Subquery(ticket.messages.order_by("id").values("id")[:1]),
-        related_ticket=thread.ticket if thread else None,
+        ticket_message=opening.new.message,
+        related_ticket=opening.related,
     )
 
 
@@ -467,17 +523,24 @@ def _flooding(sender: str) -> bool:
     return recent.count() >= settings.MAIL_SENDER_LIMIT_PER_HOUR
 
 
-def _add_ccs(ticket: Ticket, parsed: ParsedMail, *, exclude: set[str]) -> None:
-    for address in [*parsed.to, *parsed.cc][: MAX_CCS * 2]:
-        if base_address(address) in exclude or address in exclude:
-            continue
+def _cc_addresses(opening: _Opening) -> list[str]:
+    """The addresses a new ticket's mail copies (To and Cc) but the sender and the mailbox."""
+    parsed, mailbox = opening.ctx.parsed, opening.ctx.mailbox
+    exclude = {opening.new.ticket.requester.email, *(mailbox.addresses if mailbox else [])}
+    return [
+        address
+        for address in [*parsed.to, *parsed.cc][: MAX_CCS * 2]
+        if base_address(address) not in exclude and address not in exclude
+    ]
+
+
+def _ccs(opening: _Opening) -> Iterator[User]:
+    """The customers behind `_cc_addresses`, each found or created as it is reached."""
+    for address in _cc_addresses(opening):
         try:
-            user = customer_for(address)
+            yield customer_for(address)
         except ValidationError:  # an agent's address, or not an address at all
             continue
-        if ticket.mail_ccs.count() >= MAX_CCS:
-            break
-        TicketCC.objects.get_or_create(ticket=ticket, user=user)
 
 
 def retry(row: InboundMail, *, actor: User) -> Outcome:

@@ -40,6 +40,16 @@ def _final(ticket: Ticket | None) -> Ticket | None:
     return ticket
 
 
+def may_thread(parsed: ParsedMail, recipients: list[str]) -> bool:
+    """Has the mail any of the three signals `find_thread` follows? Without, it finds none."""
+    return bool(
+        parsed.in_reply_to
+        or parsed.references
+        or _subject_number(parsed.subject) is not None
+        or any(token_number(address) for address in recipients)
+    )
+
+
 def find_thread(parsed: ParsedMail, recipients: list[str]) -> Thread | None:
     ids = [*parsed.in_reply_to, *reversed(parsed.references)]
     if ids:

@@ -5,6 +5,7 @@ in a transaction of their own, so a failure here never undoes the change."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -47,11 +48,25 @@ def _flush(ticket_id: int, entry: Entry) -> None:
         return
     try:
         created = any(line.kind == EventKind.CREATED for line in lines)
+        ticket = lines[-1].ticket
+        notices = [
+            notice
+            for line in lines
+            # a new ticket's first message is no reply
+            if not (created and line.kind == EventKind.MESSAGE)
+            and (notice := _notice(line, ticket)) is not None
+        ]
+        if not notices:  # read only: no transaction (after commit, its BEGIN and COMMIT
+            return  # would be two more round trips for every customer's reply)
         with transaction.atomic():
-            for line in lines:
-                if created and line.kind == EventKind.MESSAGE:
-                    continue  # a new ticket's first message is no reply
-                _notify_line(line, lines[-1].ticket)
+            for notice in notices:
+                services.notify(
+                    recipients=notice.recipients,
+                    event=notice.event,
+                    ticket=ticket,
+                    actor=notice.actor,
+                    text=notice.text,
+                )
     except Exception:
         logger.exception("notifications for ticket %s failed", ticket_id)
 
@@ -61,7 +76,7 @@ suspended = _collector.suspended  # no notifications for actions inside (seeding
 
 
 def _may_notify(line: TicketEvent) -> bool:
-    """Can `_notify_line` tell anyone of this line? Judged from the line as written (and the
+    """Can `_notice` tell anyone of this line? Judged from the line as written (and the
     ticket it was written on), so an action that concerns nobody costs no query after commit."""
     if line.kind == EventKind.CREATED:
         return line.ticket.assignee_id is not None
@@ -83,45 +98,38 @@ def _agent(value: Any) -> User | None:
     return User.objects.filter(pk=agent_id).first()
 
 
-def _notify_line(line: TicketEvent, ticket: Ticket) -> None:
+@dataclass(frozen=True)
+class _Notice:
+    """Whom a line concerns and what to tell them (`services.notify`)."""
+
+    recipients: list[User]
+    event: str
+    actor: User | None
+    text: str = ""
+
+
+def _notice(line: TicketEvent, ticket: Ticket) -> _Notice | None:
+    """What to tell of this line, read without writing; None when it concerns nobody."""
     actor = line.actor
+    found: _Notice | None = None
     if line.kind == EventKind.CREATED and ticket.assignee is not None:
-        services.notify(
-            recipients=[ticket.assignee], event=Event.ASSIGNED, ticket=ticket, actor=actor
-        )
+        found = _Notice([ticket.assignee], Event.ASSIGNED, actor)
     elif line.kind == EventKind.FIELD and line.field == "assignee":
         assignee = _agent(line.after)
         if assignee is not None:
-            services.notify(recipients=[assignee], event=Event.ASSIGNED, ticket=ticket, actor=actor)
+            found = _Notice([assignee], Event.ASSIGNED, actor)
     elif line.kind == EventKind.TRANSFER:
         assignee = _agent((line.after or {}).get("assignee"))
         before = _agent((line.before or {}).get("assignee"))
         if assignee is not None and assignee != before:
-            services.notify(
-                recipients=[assignee],
-                event=Event.ASSIGNED,
-                ticket=ticket,
-                actor=actor,
-                text=line.note,
-            )
+            found = _Notice([assignee], Event.ASSIGNED, actor, line.note)
     elif line.kind == EventKind.MESSAGE and line.message is not None:
         if line.field == MessageKind.NOTE:
             text = line.message.body_text
-            services.notify(
-                recipients=mentions.mentioned_agents(text),
-                event=Event.MENTIONED,
-                ticket=ticket,
-                actor=actor,
-                text=text,
-            )
+            found = _Notice(mentions.mentioned_agents(text), Event.MENTIONED, actor, text)
         elif line.field == MessageKind.CUSTOMER:
             owners = list(ticket.followers.all())
             if ticket.assignee is not None:
                 owners.append(ticket.assignee)
-            services.notify(
-                recipients=owners,
-                event=Event.CUSTOMER_REPLIED,
-                ticket=ticket,
-                actor=actor,
-                text=line.message.body_text,
-            )
+            found = _Notice(owners, Event.CUSTOMER_REPLIED, actor, line.message.body_text)
+    return found if found is not None and found.recipients else None

@@ -182,13 +182,36 @@ def ticket_created(
     """`message`: the new ticket's only message, with its `attachments`, as just written; the
     listeners hear them as `first_message` and `first_attachments` (the search document is
     made from them rather than read back)."""
-    return _event(
-        ticket,
-        actor,
-        EventKind.CREATED,
-        heard={"first_message": message, "first_attachments": attachments} if message else None,
-        after={"channel": ticket.channel, "subject": ticket.subject},
+    return tickets_created([(ticket, actor, message, attachments)])[0]
+
+
+def tickets_created(
+    created: Sequence[tuple[Ticket, User | None, Message | None, Sequence[Attachment]]],
+    *,
+    then: Callable[[Ticket], None] | None = None,
+) -> list[TicketEvent]:
+    """`ticket_created` for many new tickets (ticket, actor, first message, its attachments):
+    one INSERT for every line, then each heard in order, as if written alone; `then(ticket)`
+    after each (what the action does next for that ticket alone)."""
+    note = _cause.get()
+    lines = TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket=ticket,
+            actor=actor,
+            kind=EventKind.CREATED,
+            after={"channel": ticket.channel, "subject": ticket.subject},
+            note=note,
+        )
+        for ticket, actor, _message, _attachments in created
     )
+    for line, (ticket, _actor, message, attachments) in zip(lines, created, strict=True):
+        if message is None:
+            _heard(line, ticket)
+        else:
+            _heard(line, ticket, first_message=message, first_attachments=attachments)
+        if then is not None:
+            then(ticket)
+    return lines
 
 
 def message_added(ticket: Ticket, *, actor: User | None, message: Message) -> TicketEvent:

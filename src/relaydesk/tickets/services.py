@@ -7,7 +7,8 @@ Each action is keyword-only and atomic: it checks permission, validates, writes,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,13 +116,23 @@ def _check_department_for(actor: User | None, department: Department | None) -> 
 
 
 def insert_ticket(**fields: Any) -> Ticket:
-    """The row of a new ticket with its number (the row id plus the offset): given by the
-    database as it inserts the row on PostgreSQL (`tickets/numbering.py`), else written here."""
-    ticket = Ticket.objects.create(**fields)
-    if ticket.number is None:
-        ticket.number = ticket_number(ticket.pk)
-        Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
-    return ticket
+    """The row of a new ticket with its number (`insert_tickets`)."""
+    return insert_tickets([Ticket(**fields)])[0]
+
+
+def insert_tickets(tickets: list[Ticket]) -> list[Ticket]:
+    """The rows of new tickets, in one INSERT, with their numbers (the row id plus the offset):
+    given by the database as it inserts the rows on PostgreSQL (`tickets/numbering.py`), else
+    written here in one UPDATE."""
+    Ticket.objects.bulk_create(tickets)
+    unnumbered = [ticket for ticket in tickets if ticket.number is None]
+    if unnumbered:
+        for ticket in unnumbered:
+            ticket.number = ticket_number(ticket.pk)
+        Ticket.objects.filter(pk__in=[ticket.pk for ticket in unnumbered]).update(
+            number=F("id") + settings.TICKET_NUMBER_OFFSET
+        )
+    return tickets
 
 
 def _on_commit_broadcast(ticket: Ticket, what: str, *, public: bool) -> None:
@@ -142,8 +154,7 @@ def _touch(ticket: Ticket, **fields: Any) -> None:
     Ticket.objects.filter(pk=ticket.pk).update(**fields)
 
 
-@events.action
-def create_ticket(
+def new_ticket(
     *,
     actor: User,
     requester: User,
@@ -160,9 +171,10 @@ def create_ticket(
     language: str = "",
     attachments: Sequence[UploadedFile] = (),
     origin: Origin | None = None,
-) -> Ticket:
-    """Open a ticket with its first message. Customers open their own; agents open one on a
-    customer's behalf (phone, in person) in a department where they have full access."""
+) -> NewTicket:
+    """A ticket with its first message, checked and not yet written (`create_ticket` writes
+    one, `create_tickets` many). Customers open their own; agents open one on a customer's
+    behalf (phone, in person) in a department where they have full access."""
     if not actor.is_active:
         raise PermissionDenied(_("Your account is not active."))
     if actor.is_customer:
@@ -189,7 +201,7 @@ def create_ticket(
     validate_uploads(attachments)
 
     now = timezone.now()
-    ticket = insert_ticket(
+    ticket = Ticket(
         subject=subject,
         requester=requester,
         organization_id=requester.organization_id,
@@ -206,9 +218,7 @@ def create_ticket(
         updated_at=now,
         status_changed_at=now,
     )
-    if tag_names:
-        _tag_new(ticket, tag_names)
-    message = Message.objects.create(
+    message = Message(
         ticket=ticket,
         author=requester if channel != Channel.INTERNAL else actor,
         kind=MessageKind.CUSTOMER,
@@ -220,10 +230,56 @@ def create_ticket(
         headers=origin.headers if origin else {},
         created_at=now,
     )
-    stored = store_attachments(message, attachments)
-    events.ticket_created(ticket, actor=actor, message=message, attachments=stored)
-    _on_commit_broadcast(ticket, "created", public=False)
-    return ticket
+    return NewTicket(ticket, message, actor, tag_names, attachments)
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """A new ticket as `new_ticket` checked it: its row and first message (unsaved), who opens
+    it, its tags and the files of its message."""
+
+    ticket: Ticket
+    message: Message
+    actor: User
+    tags: list[str]
+    attachments: Sequence[UploadedFile]
+
+
+def _writes[**P](check: Callable[P, NewTicket], name: str) -> Callable[P, Ticket]:
+    """The action `name` that writes the one ticket `check` makes (with `check`'s
+    parameters)."""
+
+    @functools.wraps(check)
+    def write(*args: P.args, **kwargs: P.kwargs) -> Ticket:
+        return create_tickets([check(*args, **kwargs)])[0]
+
+    write.__name__ = write.__qualname__ = name
+    write.__doc__ = f"Open a ticket with its first message (`{check.__name__}` checks it)."
+    return events.action(write)
+
+
+create_ticket = _writes(new_ticket, "create_ticket")
+
+
+@events.action
+def create_tickets(new: Sequence[NewTicket]) -> list[Ticket]:
+    """Write the tickets `new_ticket` checked, with their first messages: one INSERT for the
+    rows of all, one for their messages, one for their history lines (an import's run of
+    mails that each open a ticket); every line is heard, and every ticket announced, as
+    `create_ticket` does for one."""
+    tickets = insert_tickets([item.ticket for item in new])
+    for item in new:
+        if item.tags:
+            _tag_new(item.ticket, item.tags)
+    Message.objects.bulk_create([item.message for item in new])
+    created = [
+        (item.ticket, item.actor, item.message, store_attachments(item.message, item.attachments))
+        for item in new
+    ]
+    events.tickets_created(
+        created, then=lambda ticket: _on_commit_broadcast(ticket, "created", public=False)
+    )
+    return tickets
 
 
 @events.action

@@ -265,3 +265,21 @@ def test_a_mode_changed_here_counts_at_the_next_ticket(support, open_ticket, mon
     set_mode(support, AssignmentMode.ROUND_ROBIN)
     agent = add_agent(support, "a@example.com")
     assert open_ticket(support).assignee == agent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_routing_in_a_manual_department_takes_a_left_over_entry_out_in_one_statement(
+    support, open_ticket
+):
+    """After commit, the ORM's delete() would wrap the DELETE in a transaction of its own: a
+    BEGIN and a COMMIT more (SQLite's BEGIN is a statement of the connection's)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ticket = open_ticket(support)
+    QueueEntry.objects.create(ticket=ticket, department=support)  # queued before, say
+    with CaptureQueriesContext(connection) as queries:
+        assert assignment.route(ticket.pk, department_id=support.pk) is False
+    written = [q["sql"].split()[0] for q in queries if not q["sql"].startswith("SELECT")]
+    assert written == ["DELETE"]  # the departments' modes may be read; no BEGIN
+    assert not QueueEntry.objects.exists()

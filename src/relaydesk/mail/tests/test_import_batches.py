@@ -57,15 +57,15 @@ def test_a_failing_mail_is_quarantined_alone_and_the_rest_of_its_batch_commits(
         make_mail(sender="newcomer@acme.test", subject="Same sender, fine"),
         make_mail(sender="last@acme.test", subject="Last"),
     ]
-    real = services.create_ticket
+    real = services.create_tickets
 
-    def create_ticket(**kwargs):  # a fault after the ticket and its customer were written
-        ticket = real(**kwargs)
-        if ticket.subject == "Breaks late":
+    def create_tickets(new):  # a fault after the ticket and its customer were written
+        tickets = real(new)  # (one by one or a run of new tickets together)
+        if any(ticket.subject == "Breaks late" for ticket in tickets):
             raise RuntimeError("disk full")
-        return ticket
+        return tickets
 
-    monkeypatch.setattr(services, "create_ticket", create_ticket)
+    monkeypatch.setattr(services, "create_tickets", create_tickets)
     summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
 
     assert summary["created"] == 3
@@ -289,13 +289,13 @@ def test_a_mail_failing_unforeseen_runs_its_batch_again_with_savepoints(
         make_mail(sender="newcomer@acme.test", subject="Breaks late"),
         make_mail(sender="last@acme.test", subject="Last"),
     ]
-    real, runs = services.create_ticket, []
+    real, runs = services.create_tickets, []
 
-    def create_ticket(**kwargs):
-        ticket = real(**kwargs)
-        if ticket.subject == "Breaks late":
+    def create_tickets(new):
+        tickets = real(new)
+        if any(ticket.subject == "Breaks late" for ticket in tickets):
             raise RuntimeError("disk full")
-        return ticket
+        return tickets
 
     real_batch = ingest._process_batch
 
@@ -303,7 +303,7 @@ def test_a_mail_failing_unforeseen_runs_its_batch_again_with_savepoints(
         runs.append(savepoints)
         return real_batch(ids, savepoints=savepoints)
 
-    monkeypatch.setattr(services, "create_ticket", create_ticket)
+    monkeypatch.setattr(services, "create_tickets", create_tickets)
     monkeypatch.setattr(ingest, "_process_batch", process_batch)
     summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
 

@@ -195,3 +195,21 @@ def test_a_customer_reply_nobody_owns_reads_only_the_followers_after_commit(
     assert len(read) == 1  # the followers: the lines and the ticket are those in hand
     assert "followers" in read[0]
     assert Notification.objects.count() == 0
+
+
+def test_a_customer_reply_nobody_owns_opens_no_transaction_after_commit(
+    ticket, customer, django_capture_on_commit_callbacks
+):
+    """After a real commit, a transaction of its own for the one read would cost a BEGIN and
+    a COMMIT for every customer's reply (inside the test's transaction: a savepoint)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from relaydesk.notifications import receivers
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        tickets.add_message(ticket, actor=customer, body=Body("Still broken"))
+    (flush,) = [c for c in callbacks if getattr(c, "func", None) == receivers._collector._run]
+    with CaptureQueriesContext(connection) as queries:
+        flush()
+    assert not [q["sql"] for q in queries if "SAVEPOINT" in q["sql"]]
