@@ -12,10 +12,9 @@ import functools
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.conf import settings
 from django.db.models import Count, Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -23,10 +22,17 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from relaydesk.sla import hours
 from relaydesk.sla.models import BusinessRange, Calendar, Holiday, Kind, Policy, Target
 
+if TYPE_CHECKING:
+    import holidays
+
 
 @functools.lru_cache(maxsize=64)
 def country_holidays(country: str, subdivision: str = "") -> holidays.HolidayBase:
-    """The public holidays of a country (and region); expands by year as dates are asked."""
+    """The public holidays of a country (and region); expands by year as dates are asked.
+    The package is imported here, when a calendar first needs it: importing it costs every
+    process 0.15 s at start (a `mail import` run by an MTA per message, a worker)."""
+    import holidays
+
     return holidays.country_holidays(country, subdiv=subdivision or None)
 
 
