@@ -41,14 +41,21 @@ class UserManager(BaseUserManager["User"]):
     def create_user(
         self, email: str, password: str | None = None, *, unknown: bool = False, **fields: Any
     ) -> User:
-        """`unknown`: the caller has just found nobody with the address, so it is not looked up
-        again (the unique index still refuses a duplicate, as an `IntegrityError`)."""
+        user = self.checked_user(email, password, unknown=unknown, **fields)
+        user.save(using=self._db)
+        return user
+
+    def checked_user(
+        self, email: str, password: str | None = None, *, unknown: bool = False, **fields: Any
+    ) -> User:
+        """A new person, validated and not yet saved. `unknown`: the caller has just found
+        nobody with the address, so it is not looked up again (the unique index still refuses
+        a duplicate, as an `IntegrityError`)."""
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.full_clean(exclude=["password"], validate_unique=not unknown)
-        user.save(using=self._db)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:

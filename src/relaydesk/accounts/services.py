@@ -20,7 +20,8 @@ def find_or_create_customer(
     agent is refused: agents are not requesters. `unknown`: the caller has just looked the
     address up and found nobody (a mail import's batch), so it is not looked up again.
     `savepoint=False`: the caller rolls its whole transaction back should the insert fail (the
-    address created meanwhile by another process), so it needs no savepoint to survive it."""
+    address created meanwhile by another process: the `IntegrityError` is raised), so it needs
+    no savepoint to survive it; a refused address is refused before anything is written."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -32,12 +33,17 @@ def find_or_create_customer(
         further = ContactEmail.objects.filter(email=email).select_related("user").first()
         user = further.user if further else User.objects.filter(email=email).first()
     if user is None:
+        # Checked before the transaction: a refusal (an address too long for the column)
+        # leaves the caller's transaction usable even without a savepoint.
+        user = User.objects.checked_user(
+            email, None, unknown=unknown, role=Role.CUSTOMER, name=name
+        )
         try:
             with transaction.atomic(savepoint=savepoint):
-                user = User.objects.create_user(
-                    email, None, unknown=unknown, role=Role.CUSTOMER, name=name
-                )
+                user.save()
         except IntegrityError:  # created meanwhile by another request
+            if not savepoint:
+                raise  # the caller's transaction is spoilt: it rolls back and tries again
             user = User.objects.get(email=email)
     if not user.is_customer:
         raise ValidationError({"requester": _("This address belongs to an agent.")})

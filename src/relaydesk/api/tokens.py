@@ -29,7 +29,7 @@ MAX_DAYS = 3650
 LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
 # Checked tokens with their person, by digest. The stamp is read on every request; a token is
 # kept a minute at most whatever it says (a change without a signal).
-checked = Stamped("relaydesk:api-tokens", max_age=60.0)
+kept = Stamped("relaydesk:api-tokens", max_age=60.0)
 
 
 def digest(raw: str) -> str:
@@ -64,7 +64,7 @@ def authenticate(raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     key = digest(raw)
-    token = checked.get(
+    token = kept.get(
         key, lambda: ApiToken.objects.select_related("user").filter(digest=key).first()
     )
     if token is None:
@@ -91,7 +91,7 @@ def _on_write(sender: Any, instance: Any, **kwargs: Any) -> None:
         kwargs.get("created") or kwargs.get("update_fields") == frozenset({"last_login"})
     ):
         return  # a new person has no token; a sign-in changes none
-    checked.changed()
+    kept.changed()
 
 
 def connect() -> None:

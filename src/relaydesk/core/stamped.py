@@ -30,6 +30,7 @@ class Stamped:
         self.most = most  # values kept; past it the process starts afresh
         self.checked = 0.0  # when the shared stamp was last read
         self._stamp = ""
+        self._draws = 0  # a read of the stamp that a draw overtook is not kept
         self._lock = threading.Lock()
         self._kept: dict[str, tuple[str, float, Any]] = {}
 
@@ -53,12 +54,15 @@ class Stamped:
         moment = time.monotonic()
         if moment - self.checked < self.check_every and self._stamp:
             return self._stamp
+        draws = self._draws
         stamp = cache.get(self.key)
         if stamp is None:  # never set, or evicted: a new one drops whatever was kept
             cache.add(self.key, uuid.uuid4().hex, None)
             stamp = cache.get(self.key)
-        self._stamp, self.checked = str(stamp), moment
-        return self._stamp
+        with self._lock:
+            if draws == self._draws:
+                self._stamp, self.checked = str(stamp), moment
+        return str(stamp)
 
     def __len__(self) -> int:
         """How many values this process keeps."""
@@ -75,6 +79,8 @@ class Stamped:
         transaction.on_commit(self._draw)
 
     def _draw(self) -> None:
-        self.forget()
         cache.set(self.key, uuid.uuid4().hex, None)
-        self.checked = 0.0
+        with self._lock:  # after the set: a look at the stamp from before it is not kept
+            self._kept.clear()
+            self._draws += 1
+            self.checked = 0.0

@@ -243,14 +243,19 @@ def _process_batch(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
                     lookups.forget_people()
                 else:
                     finished.append(rows[pk])
-                    if outcomes[pk] != Outcome.QUARANTINED:
-                        lookups.take_message_id(rows[pk].message_id)
+                    if outcomes[pk] != Outcome.QUARANTINED and (mail := parsed[pk]):
+                        # the parsed one: a mail waiting to open a ticket has no outcome yet
+                        lookups.take_message_id(mail.message_id)
             if openings is not None:
                 try:
                     with events.without_savepoints():
                         openings.flush()
                 except Exception as exc:
                     raise _MailFailed from exc
+            if not savepoints and connection.needs_rollback:
+                # An error was caught where no savepoint could take it back: nothing of this
+                # run would commit. Run again with savepoints rather than report it done.
+                raise _MailFailed
             _store_outcomes(finished)
     except _MailFailed:
         raise

@@ -6,7 +6,8 @@ the senders who are customers already, the organizations of their domains and th
 the mails answer (threading's look-up: a mail answering one of the batch's own mails reads
 again) are answered from memory, read for the whole batch at once (`prefetch`); outside it
 (live intake: IMAP, SMTP, webhooks) every call reads the database as before. A mail that
-fails inside the batch rolls back to its savepoint, and with it any customer it created:
+fails inside a batch run with savepoints (a batch's second run: the first has none, and
+any failure rolls it back whole) rolls back to its savepoint, and with it any customer it created:
 `forget_people()` drops what may have gone with it (the senders found unknown stay unknown:
 what such a mail created is gone).
 """

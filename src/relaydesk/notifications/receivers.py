@@ -1,6 +1,7 @@
 """Notifications from the timeline: the history lines of one action are collected while its
 transaction runs and turned into notifications once it commits (like the automation's hook),
-in a transaction of their own, so a failure here never undoes the change."""
+after it, so a failure here never undoes the change (they open a transaction of their own
+only when they have something to write)."""
 
 from __future__ import annotations
 

@@ -168,9 +168,9 @@ def test_a_token_changed_by_another_process_is_read_again(agent):
     assert api.get("/tickets").status_code == 200
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM api_apitoken WHERE name = %s", ["elsewhere"])
-    cache.set(tokens.checked.key, "changed by another process", None)
+    cache.set(tokens.kept.key, "changed by another process", None)
     assert api.get("/tickets").status_code == 401
-    cache.delete(tokens.checked.key)  # evicted: a new stamp, nothing kept counts
+    cache.delete(tokens.kept.key)  # evicted: a new stamp, nothing kept counts
 
 
 def test_a_change_no_signal_told_of_holds_within_the_kept_age(agent, monkeypatch):
@@ -182,7 +182,7 @@ def test_a_change_no_signal_told_of_holds_within_the_kept_age(agent, monkeypatch
     assert api.get("/tickets").status_code == 200
     User.objects.filter(pk=agent.pk).update(is_active=False)
     assert api.get("/tickets").status_code == 200  # kept, as documented
-    monkeypatch.setattr(tokens.checked, "max_age", 0.0)
+    monkeypatch.setattr(tokens.kept, "max_age", 0.0)
     assert api.get("/tickets").status_code == 401
 
 

@@ -405,3 +405,35 @@ def test_the_messages_a_batch_answers_are_read_once_for_the_batch(tmp_path: Path
     answered = Message.objects.exclude(ticket__subject="Second").values_list("ticket__subject")
     assert sorted(s for (s,) in answered) == ["First", "First", "First", "Newer", "Newer"]
     assert Message.objects.filter(ticket__subject="Second").count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mailbox")
+def test_a_cc_address_too_long_to_keep_leaves_its_batch_whole(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+):
+    """An address of 255–320 characters passes the syntax check but not the column: refused
+    before anything is written, it spoils no transaction of a batch run without savepoints,
+    so the batch commits in its first run (and the CC is left out)."""
+    from relaydesk.mail import ingest
+
+    runs: list[bool] = []
+    real = ingest._process_batch
+
+    def spy(ids: list[int], *, savepoints: bool) -> dict[int, Outcome]:
+        runs.append(savepoints)
+        return real(ids, savepoints=savepoints)
+
+    monkeypatch.setattr(ingest, "_process_batch", spy)
+    long_cc = "x" * 64 + "@" + ".".join(["a" * 60] * 4) + ".test"  # 313 characters
+    mails = [
+        make_mail(sender="first@acme.test", subject="First"),
+        make_mail(sender="second@acme.test", subject="Copied", cc=long_cc),
+        make_mail(sender="third@acme.test", subject="Third"),
+    ]
+    summary = run_import(write_mbox(tmp_path / "m.mbox", mails))
+    assert summary["created"] == 3
+    assert runs == [False]  # not run again with savepoints
+    assert "processing each alone" not in caplog.text
+    assert not User.objects.filter(email=long_cc).exists()
+    assert not InboundMail.objects.filter(outcome=Outcome.RECEIVED).exists()

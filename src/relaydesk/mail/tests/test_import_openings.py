@@ -1,7 +1,8 @@
 """An import's batch writes its consecutive mails that open tickets together
 (`ingest._Openings`, `services.create_tickets`): what it leaves behind is what the same batch
 leaves with each mail written on its own (as when it runs with a savepoint per mail),
-after-commit effects included, in the same order."""
+after-commit effects included (their rows compared; within one ticket they run in the same
+order, while a run's acknowledgements are queued after the whole run's automation)."""
 
 from __future__ import annotations
 
