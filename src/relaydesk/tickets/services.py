@@ -251,7 +251,7 @@ def _writes[**P](check: Callable[P, NewTicket], name: str) -> Callable[P, Ticket
 
     @functools.wraps(check)
     def write(*args: P.args, **kwargs: P.kwargs) -> Ticket:
-        return create_tickets([check(*args, **kwargs)])[0]
+        return _write_tickets([check(*args, **kwargs)])[0]  # already in its action
 
     write.__name__ = write.__qualname__ = name
     write.__doc__ = f"Open a ticket with its first message (`{check.__name__}` checks it)."
@@ -266,7 +266,13 @@ def create_tickets(new: Sequence[NewTicket]) -> list[Ticket]:
     """Write the tickets `new_ticket` checked, with their first messages: one INSERT for the
     rows of all, one for their messages, one for their history lines (an import's run of
     mails that each open a ticket); every line is heard, and every ticket announced, as
-    `create_ticket` does for one."""
+    `create_ticket` does for one. Trusts its `NewTicket`s: only `new_ticket` makes them."""
+    return _write_tickets(new)
+
+
+def _write_tickets(new: Sequence[NewTicket]) -> list[Ticket]:
+    """`create_tickets` inside an action already running (`create_ticket`'s: a nested action
+    would cost a savepoint, two statements)."""
     tickets = insert_tickets([item.ticket for item in new])
     for item in new:
         if item.tags:

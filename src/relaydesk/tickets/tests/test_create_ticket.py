@@ -245,3 +245,15 @@ def test_new_tickets_tags_existing_new_and_both(customer, support):
     for ticket in (first, second):
         assert sorted(ticket.tags.values_list("name", flat=True)) == ["billing", "urgent"]
     assert Tag.objects.filter(name="urgent").count() == 1
+
+
+def test_one_ticket_is_written_in_one_action_without_a_nested_savepoint(customer, support):
+    """`create_ticket` writes through the same code as `create_tickets` (an import's runs)
+    without opening that action inside its own: a savepoint would cost two statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        open_ticket(customer, customer, department=support)
+    savepoints = [q["sql"] for q in queries if q["sql"].startswith("SAVEPOINT")]
+    assert len(savepoints) == 1  # the action's own (inside the test's transaction)
