@@ -88,7 +88,7 @@ BATCH_MESSAGES = 200
 BATCH_BYTES = 16 * 1024 * 1024
 # Mails processed per transaction: enough to share the commits and the per-batch reads, few
 # enough that a crash or a batch that must be redone one by one costs little.
-PROCESS_BATCH = 50
+PROCESS_BATCH = 100
 
 
 def receive_many(raws: Iterable[bytes]) -> Iterator[Outcome]:
