@@ -20,8 +20,8 @@ from relaydesk.mail.quotes import fold_html, text_to_folded_html
 
 MAX_PARTS = 200
 MAX_DEPTH = 10
-_MESSAGE_ID = re.compile(r"<([^<>\s]{1,240})>")
-_BARE_ID = re.compile(r"[^<>\s@]{1,200}@[^<>\s@]{1,200}")
+_MESSAGE_ID = re.compile(r"<([^<>\s\x00-\x1f\x7f]{1,240})>")
+_BARE_ID = re.compile(r"[^<>\s@\x00-\x1f\x7f]{1,200}@[^<>\s@\x00-\x1f\x7f]{1,200}")
 _SPACE = re.compile(r"\s+")
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -84,8 +84,11 @@ def own_message_id(value: object) -> str:
 
 
 def _address_text(value: object) -> str:
-    """Encoded words stay encoded (a name may decode to "<" or ","); 8-bit bytes are decoded."""
-    return header_text(value) if isinstance(value, Header) else str(value or "")
+    """Encoded words stay encoded (a name may decode to "<" or ","); 8-bit bytes are decoded;
+    control characters go (a NUL in an address reached the database's queries, which refuse
+    it)."""
+    text = header_text(value) if isinstance(value, Header) else str(value or "")
+    return _CTRL.sub("", text)
 
 
 def sender_of(value: object) -> tuple[str, str]:
