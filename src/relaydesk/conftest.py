@@ -104,16 +104,22 @@ def other_customer(db) -> User:
     return make_user("dave@elsewhere.test", Role.CUSTOMER, name="Dave Stranger")
 
 
-@pytest.fixture
-def ticket(customer, support) -> Ticket:
+def portal_ticket(customer: User, department: Department | None, **extra: Any) -> Ticket:
+    """A ticket a customer opened in the portal: the suite's usual one."""
     return services.create_ticket(
         actor=customer,
         requester=customer,
         subject="Printer on fire",
         body=services.Body("It started smoking this morning."),
         channel=Channel.PORTAL,
-        department=support,
+        department=department,
+        **extra,
     )
+
+
+@pytest.fixture
+def ticket(customer, support) -> Ticket:
+    return portal_ticket(customer, support)
 
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from relaydesk.conftest import portal_ticket
 from relaydesk.sla import engine
 from relaydesk.sla.models import Kind, Policy, Record, Target, TicketSla
 from relaydesk.sla.tests.conftest import backdate
@@ -269,20 +270,6 @@ def test_a_recompute_of_many_locks_each_batch_before_reading_history(policy, tic
         assert engine.recompute_open() == 1
     picked = next(q["sql"] for q in queries if 'FROM "tickets_ticket"' in q["sql"])
     assert "FOR UPDATE" in picked
-
-
-def portal_ticket(customer, support, **extra) -> Ticket:
-    from relaydesk.tickets.models import Channel
-
-    return services.create_ticket(
-        actor=customer,
-        requester=customer,
-        subject="Printer on fire",
-        body=services.Body("It started smoking this morning."),
-        channel=Channel.PORTAL,
-        department=support,
-        **extra,
-    )
 
 
 def test_a_new_ticket_is_not_read_back_and_stores_what_a_read_would(policy, customer, support):
